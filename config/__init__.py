@@ -1,0 +1,1 @@
+"""Settings, database configuration and logging."""

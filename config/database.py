@@ -1,0 +1,34 @@
+"""Tortoise ORM configuration built from the settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+MODELS_MODULE = "matchmaking.models"
+MIGRATIONS_MODULE = "matchmaking.migrations"
+
+
+def tortoise_config(database_url: str) -> dict[str, Any]:
+    """The Tortoise config dict for one database URL."""
+    return {
+        "connections": {"default": database_url},
+        "apps": {
+            "models": {
+                "models": [MODELS_MODULE],
+                "default_connection": "default",
+                "migrations": MIGRATIONS_MODULE,
+            }
+        },
+        "use_tz": True,
+        "timezone": "Asia/Ho_Chi_Minh",
+    }
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy, so importing this module never reads settings; Tortoise's own CLI reads it:
+    # `tortoise -c config.database.TORTOISE_ORM makemigrations`.
+    if name == "TORTOISE_ORM":
+        from config.settings import load_settings
+
+        return tortoise_config(load_settings().database_url)
+    raise AttributeError(name)

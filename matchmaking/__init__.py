@@ -1,0 +1,1 @@
+"""The OCOP Connect domain: models, rules and the verbs that change them."""

@@ -1,0 +1,44 @@
+"""Every table of the platform, in one Tortoise app called `models`."""
+
+from matchmaking.models.accounts import Account, ApiToken, AuthThrottle, PasswordResetToken
+from matchmaking.models.catalogue import Producer, Product, ProductImage
+from matchmaking.models.demand import Buyer, Demand, Match, Quote, SourcingShare
+from matchmaking.models.fairs import (
+    AllocationRun,
+    Booth,
+    BoothApplication,
+    BoothAssignment,
+    Fair,
+    Hall,
+)
+from matchmaking.models.meetings import Meeting, MeetingRequest, MeetingSession
+from matchmaking.models.system import AuditLog, EmailMessage, JobState, Notification, SearchOutbox
+
+__all__ = [
+    "Account",
+    "AllocationRun",
+    "ApiToken",
+    "AuditLog",
+    "AuthThrottle",
+    "Booth",
+    "BoothApplication",
+    "BoothAssignment",
+    "Buyer",
+    "Demand",
+    "EmailMessage",
+    "Fair",
+    "Hall",
+    "JobState",
+    "Match",
+    "Meeting",
+    "MeetingRequest",
+    "MeetingSession",
+    "Notification",
+    "PasswordResetToken",
+    "Producer",
+    "Product",
+    "ProductImage",
+    "Quote",
+    "SearchOutbox",
+    "SourcingShare",
+]

@@ -1,0 +1,106 @@
+"""Producers (chủ thể OCOP) and their products."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.migrations.constraints import CheckConstraint
+from tortoise.models import Model
+
+from matchmaking.enums import ProducerKind, ProductGroup, ProductStatus, sql_in
+
+
+class Producer(Model):
+    """A cooperative, cooperative group, enterprise or household business."""
+
+    id = fields.IntField(primary_key=True)
+    owner = fields.OneToOneField(
+        "models.Account", related_name="producer", null=True, on_delete=fields.SET_NULL
+    )
+    name = fields.CharField(max_length=200)
+    kind = fields.CharEnumField(ProducerKind, max_length=20)
+    tax_code = fields.CharField(max_length=14, null=True, unique=True)
+    province_code = fields.IntField()
+    ward_code = fields.IntField(null=True)
+    address = fields.CharField(max_length=300, default="")
+    contact_name = fields.CharField(max_length=120, default="")
+    phone = fields.CharField(max_length=20, default="")
+    email = fields.CharField(max_length=254, default="")
+    description = fields.TextField(default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "producer"
+        indexes = [("province_code",)]
+        constraints = [
+            CheckConstraint(check=f"kind IN {sql_in(ProducerKind)}", name="producer_kind_valid"),
+        ]
+
+
+class Product(Model):
+    """An OCOP product with its rating, certificate and commercial terms."""
+
+    id = fields.IntField(primary_key=True)
+    producer: fields.ForeignKeyRelation[Producer] = fields.ForeignKeyField(
+        "models.Producer", related_name="products", on_delete=fields.CASCADE
+    )
+    code = fields.CharField(max_length=40)
+    name = fields.CharField(max_length=200)
+    group = fields.CharEnumField(ProductGroup, max_length=16)
+    subgroup = fields.CharField(max_length=40)
+    description = fields.TextField(default="")
+    stars = fields.SmallIntField(null=True)
+    certificate_number = fields.CharField(max_length=60, null=True)
+    certificate_authority = fields.CharField(max_length=200, null=True)
+    decision_date = fields.DateField(null=True)
+    certificate_expiry = fields.DateField(null=True)
+    price_vnd = fields.BigIntField()
+    unit = fields.CharField(max_length=16)
+    min_order = fields.IntField(default=1)
+    monthly_capacity = fields.IntField()
+    shelf_life_days = fields.IntField(null=True)
+    quality_marks: fields.Field[list[str]] = fields.JSONField(default=list)
+    status = fields.CharEnumField(ProductStatus, max_length=10, default=ProductStatus.DRAFT)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+    published_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "product"
+        unique_together = [("producer", "code")]
+        indexes = [("status", "group"), ("updated_at",)]
+        constraints = [
+            CheckConstraint(check="price_vnd > 0", name="product_price_positive"),
+            CheckConstraint(check="min_order >= 1", name="product_min_order_positive"),
+            CheckConstraint(
+                check="monthly_capacity >= min_order", name="product_capacity_covers_min_order"
+            ),
+            CheckConstraint(
+                check="stars IS NULL OR (stars >= 1 AND stars <= 5)", name="product_stars_range"
+            ),
+            CheckConstraint(
+                check="stars IS NULL OR stars < 3 OR "
+                "(certificate_number IS NOT NULL AND decision_date IS NOT NULL)",
+                name="product_rated_has_certificate",
+            ),
+            CheckConstraint(check=f"\"group\" IN {sql_in(ProductGroup)}", name="product_group_valid"),
+            CheckConstraint(
+                check=f"status IN {sql_in(ProductStatus)}", name="product_status_valid"
+            ),
+        ]
+
+
+class ProductImage(Model):
+    """A resized product photo stored under the media directory."""
+
+    id = fields.IntField(primary_key=True)
+    product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
+        "models.Product", related_name="images", on_delete=fields.CASCADE
+    )
+    path = fields.CharField(max_length=200)
+    width = fields.IntField()
+    height = fields.IntField()
+    position = fields.SmallIntField(default=0)
+
+    class Meta:
+        table = "product_image"
