@@ -14,3 +14,19 @@ class InvalidInstance(DomainError):
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+
+
+class ValidationFailed(DomainError):
+    """Input that breaks the rules; `errors` maps each field to a message for the user."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
+        self.errors = errors
+
+
+class NotFound(DomainError):
+    """The object does not exist, or the actor may not know that it does."""
+
+
+class Forbidden(DomainError):
+    """The actor's role does not allow this action."""

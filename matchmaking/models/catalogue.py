@@ -13,7 +13,7 @@ class Producer(Model):
     """A cooperative, cooperative group, enterprise or household business."""
 
     id = fields.IntField(primary_key=True)
-    owner = fields.OneToOneField(
+    owner: fields.OneToOneNullableRelation[Model] = fields.OneToOneField(
         "models.Account", related_name="producer", null=True, on_delete=fields.SET_NULL
     )
     name = fields.CharField(max_length=200)

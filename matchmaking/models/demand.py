@@ -13,7 +13,7 @@ class Buyer(Model):
     """A distributor, wholesaler, supermarket, exporter, HORECA group or souvenir shop."""
 
     id = fields.IntField(primary_key=True)
-    owner = fields.OneToOneField(
+    owner: fields.OneToOneNullableRelation[Model] = fields.OneToOneField(
         "models.Account", related_name="buyer", null=True, on_delete=fields.SET_NULL
     )
     name = fields.CharField(max_length=200)

@@ -1,0 +1,53 @@
+# OCOP Connect: `make run` serves the platform with demo data; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+DEMO_PRODUCTS ?= 3000
+
+.PHONY: install run test test-sqlite test-postgres lint bench messages clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) is required" >&2; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+	$(BIN)/ocop fetch-meili >/dev/null
+
+run: install
+	$(BIN)/ocop migrate
+	$(BIN)/ocop seed --if-empty --products $(DEMO_PRODUCTS)
+	@echo "Demo logins (password ocop-demo-2026): admin@ocop.demo, btc@ocop.demo, htx@ocop.demo, npp@ocop.demo"
+	$(BIN)/ocop serve
+
+test: install
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+# pytest exits 5 when it collects nothing; that is not a failure of the code.
+test-sqlite:
+	$(BIN)/pytest -q; rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc
+
+test-postgres:
+	@$(BIN)/python -c "import asyncio, asyncpg; asyncio.run(asyncpg.connect('$(TEST_DATABASE_URL)'))" \
+	  2>/dev/null || { echo "make: PostgreSQL is not reachable at $(TEST_DATABASE_URL)" >&2; exit 1; }
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -q -m db; rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy config matchmaking search web jobs
+
+bench: install
+	$(BIN)/python -m bench.run_all
+
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -o config/locale/messages.pot --no-location --omit-header .
+	$(BIN)/pybabel update -i config/locale/messages.pot -d config/locale --no-location --omit-header
+
+clean:
+	rm -rf $(VENV) var

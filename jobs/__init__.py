@@ -1,0 +1,1 @@
+"""Scheduled jobs: APScheduler set-up, leader election and thin job functions."""

@@ -1,0 +1,1 @@
+"""Everything Meilisearch: the binary, the supervised process, the index and its sync."""

@@ -1,0 +1,121 @@
+"""Keeps the products index equal to the database: full rebuilds and outbox draining."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from matchmaking.enums import OutboxOp
+from matchmaking.models import Product, SearchOutbox
+from search import products
+from search.client import SearchClient, acall
+from search.errors import SearchError
+
+log = logging.getLogger(__name__)
+
+BATCH = 5_000
+
+
+@dataclass(frozen=True)
+class ReindexReport:
+    documents: int
+    seconds: float
+    index_uid: str
+
+
+async def _product_documents(today: date, after_id: int, limit: int) -> list[dict[str, Any]]:
+    rows = (
+        await Product.filter(id__gt=after_id, status="published")
+        .select_related("producer")
+        .order_by("id")
+        .limit(limit)
+    )
+    return [products.document(row, today) for row in rows]
+
+
+async def ensure_index(client: SearchClient) -> str:
+    """Create the products index with its settings if it does not exist yet."""
+    uid = client.index_uid(products.INDEX)
+    existing = await acall(client, client.raw.get_indexes, {"limit": 1000})
+    if uid not in {index.uid for index in existing["results"]}:
+        task = await acall(client, client.raw.create_index, uid, {"primaryKey": "id"})
+        await acall(client, client.wait, task.task_uid)
+    task = await acall(client, client.raw.index(uid).update_settings, products.SETTINGS)
+    await acall(client, client.wait, task.task_uid)
+    return uid
+
+
+async def reindex(
+    client: SearchClient, *, today: date, progress: Callable[[int], None] | None = None
+) -> ReindexReport:
+    """Build a fresh index from the database, then swap it in: searches never see a gap."""
+    started = time.perf_counter()
+    live_uid = await ensure_index(client)
+    fresh_uid = f"{live_uid}_build_{int(time.time() * 1000)}"
+    task = await acall(client, client.raw.create_index, fresh_uid, {"primaryKey": "id"})
+    await acall(client, client.wait, task.task_uid)
+    fresh = client.raw.index(fresh_uid)
+    task = await acall(client, fresh.update_settings, products.SETTINGS)
+    await acall(client, client.wait, task.task_uid)
+    # Outbox rows written before the read are covered by the rebuild; later ones stay queued.
+    newest = await SearchOutbox.all().order_by("-id").limit(1).values_list("id", flat=True)
+    high_water = newest[0] if newest else 0
+    count, after_id, pending = 0, 0, []
+    while True:
+        docs = await _product_documents(today, after_id, BATCH)
+        if not docs:
+            break
+        after_id = docs[-1]["id"]
+        pending.append(await acall(client, fresh.add_documents, docs, "id"))
+        count += len(docs)
+        if progress is not None:
+            progress(len(docs))
+    for info in pending:
+        await acall(client, client.wait, info.task_uid, 600_000)
+    task = await acall(client, client.raw.swap_indexes, [{"indexes": [live_uid, fresh_uid]}])
+    await acall(client, client.wait, task.task_uid)
+    task = await acall(client, client.raw.delete_index, fresh_uid)
+    await acall(client, client.wait, task.task_uid)
+    if high_water:
+        await SearchOutbox.filter(id__lte=high_water).delete()
+    return ReindexReport(count, time.perf_counter() - started, live_uid)
+
+
+async def sync_outbox(client: SearchClient, *, today: date, limit: int = 1_000) -> int:
+    """Send queued product changes to the index; rows are deleted only once applied."""
+    rows = await SearchOutbox.filter(entity="product").order_by("id").limit(limit)
+    if not rows:
+        return 0
+    ids = sorted({row.entity_id for row in rows})
+    current = {
+        product.id: product
+        for product in await Product.filter(id__in=ids).select_related("producer")
+    }
+    upserts = [products.document(p, today) for p in current.values() if products.indexable(p)]
+    deletions = [i for i in ids if i not in current or not products.indexable(current[i])]
+    index = client.raw.index(client.index_uid(products.INDEX))
+    try:
+        if upserts:
+            task = await acall(client, index.add_documents, upserts, "id")
+            await acall(client, client.wait, task.task_uid)
+        if deletions:
+            task = await acall(client, index.delete_documents, deletions)
+            await acall(client, client.wait, task.task_uid)
+    except SearchError as exc:
+        await SearchOutbox.filter(id__in=[r.id for r in rows]).update(last_error=str(exc)[:500])
+        raise
+    async with in_transaction():
+        await SearchOutbox.filter(id__in=[r.id for r in rows]).delete()
+    log.info("search sync: %d upserted, %d removed", len(upserts), len(deletions))
+    return len(rows)
+
+
+async def enqueue_product(product_id: int, op: OutboxOp = OutboxOp.UPSERT) -> None:
+    """Record a product change for the index; call inside the change's transaction."""
+    await SearchOutbox.create(entity="product", entity_id=product_id, op=op)

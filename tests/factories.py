@@ -1,0 +1,54 @@
+"""Makers of valid domain objects for tests: each returns an async function with defaults."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date, timedelta
+from itertools import count
+from typing import Any
+
+from matchmaking.enums import ProducerKind, ProductGroup, ProductStatus
+from matchmaking.models import Producer, Product
+
+_sequence = count(1)
+
+HANOI = 1
+
+
+async def make_producer(**overrides: Any) -> Producer:
+    n = next(_sequence)
+    values: dict[str, Any] = {
+        "name": f"HTX Chè Shan Tuyết {n}",
+        "kind": ProducerKind.COOPERATIVE,
+        "province_code": HANOI,
+        "ward_code": 70,
+    }
+    values.update(overrides)
+    return await Producer.create(**values)
+
+
+async def make_product(producer: Producer | None = None, **overrides: Any) -> Product:
+    n = next(_sequence)
+    decision = date.today() - timedelta(days=200)
+    values: dict[str, Any] = {
+        "producer": producer or await make_producer(),
+        "code": f"SP{n:04d}",
+        "name": f"Trà Shan tuyết cổ thụ {n}",
+        "group": ProductGroup.BEVERAGES,
+        "subgroup": "tea",
+        "stars": 4,
+        "certificate_number": f"{n}/QĐ-UBND",
+        "certificate_authority": "UBND tỉnh Hà Giang",
+        "decision_date": decision,
+        "certificate_expiry": decision + timedelta(days=3 * 365),
+        "price_vnd": 350_000,
+        "unit": "kg",
+        "min_order": 10,
+        "monthly_capacity": 500,
+        "status": ProductStatus.PUBLISHED,
+    }
+    values.update(overrides)
+    return await Product.create(**values)
+
+
+Maker = Callable[..., Awaitable[Any]]

@@ -1,0 +1,100 @@
+"""The Starlette application factory and its lifespan."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from tortoise import Tortoise
+
+from config.database import tortoise_config
+from config.settings import Settings, load_settings
+from search.client import SearchClient
+from web import errors
+from web.middleware import LanguageMiddleware, SecurityHeadersMiddleware
+from web.templating import make_templates
+from web.views import home
+
+log = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def search_client_for(settings: Settings) -> SearchClient | None:
+    """The client for the configured Meilisearch, or None when none is known yet."""
+    if not settings.meili_url:
+        return None
+    key = str(settings.meili_master_key) if settings.meili_master_key else None
+    return SearchClient(settings.meili_url, key, prefix=settings.search_index_prefix)
+
+
+def routes() -> list[Route | Mount]:
+    return [
+        Route("/", home.home, name="home"),
+        Route("/healthz", home.healthz, name="healthz"),
+        Route("/lang/{language}", home.set_language, name="set_language"),
+        Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+    ]
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    search: SearchClient | None = None,
+    manage_database: bool = True,
+    run_scheduler: bool = False,
+) -> Starlette:
+    """Build the app. Tests pass `manage_database=False` when they own the connection."""
+    settings = settings or load_settings()
+    search = search or search_client_for(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
+        if manage_database:
+            await Tortoise.init(config=tortoise_config(settings.database_url))
+        scheduler, leadership = None, None
+        if run_scheduler:
+            from jobs.leader import leadership_for
+            from jobs.scheduler import start_scheduler
+
+            leadership = leadership_for(settings.database_url, settings.var_dir)
+            if await leadership.try_acquire():
+                scheduler = start_scheduler(settings, search)
+            else:
+                log.info("jobs run in another process (`ocop worker`)")
+                leadership = None
+        try:
+            yield {}
+        finally:
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)
+            if leadership is not None:
+                await leadership.release()
+            if manage_database:
+                await Tortoise.close_connections()
+
+    app = Starlette(
+        routes=routes(),
+        middleware=[Middleware(SecurityHeadersMiddleware), Middleware(LanguageMiddleware)],
+        exception_handlers={HTTPException: errors.http_exception, 500: errors.server_error},
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.search = search
+    app.state.templates = make_templates()
+    return app
+
+
+def app_from_environment() -> Starlette:
+    """Factory for uvicorn workers: settings (and Meilisearch's address) from the environment."""
+    import os
+
+    return create_app(run_scheduler=os.environ.get("OCOP_RUN_SCHEDULER") == "1")

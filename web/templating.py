@@ -1,0 +1,27 @@
+"""The Jinja environment: autoescape on, gettext installed, a few filters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.templating import Jinja2Templates
+
+from config import i18n
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+
+
+def make_templates() -> Jinja2Templates:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=select_autoescape(default=True),
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True
+    )
+    env.filters["vnd"] = i18n.format_vnd
+    env.filters["number"] = i18n.format_number
+    env.globals["current_language"] = i18n.current_language
+    return Jinja2Templates(env=env)

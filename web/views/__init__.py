@@ -1,0 +1,1 @@
+"""HTML views and JSON endpoints, thin: parse, call the domain, render."""

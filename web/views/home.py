@@ -1,0 +1,61 @@
+"""The home page, the language switch and the health endpoint."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from urllib.parse import urlsplit
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from tortoise import connections
+
+from config import i18n
+from matchmaking.stats import platform_counts
+from web.middleware import LANGUAGE_COOKIE
+from web.render import render
+
+
+async def home(request: Request) -> Response:
+    counts = await platform_counts(today=date.today())
+    return render(request, "pages/home.html", {"counts": counts})
+
+
+def _safe_next(target: str | None) -> str:
+    # Only same-site paths: an open redirect would let a link send users anywhere.
+    if not target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    return target
+
+
+async def set_language(request: Request) -> Response:
+    language = request.path_params["language"]
+    response = RedirectResponse(_safe_next(request.query_params.get("next")), status_code=303)
+    if language in i18n.LANGUAGES:
+        response.set_cookie(
+            LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, httponly=True, samesite="lax"
+        )
+    return response
+
+
+async def _database_ok() -> bool:
+    try:
+        await connections.get("default").execute_query("SELECT 1")
+    except Exception:  # any failure means "not ok"; the reason is logged by the driver
+        return False
+    return True
+
+
+async def healthz(request: Request) -> Response:
+    search = request.app.state.search
+    database_ok = await _database_ok()
+    search_ok = search is not None and await asyncio.to_thread(search.healthy)
+    body = {
+        "status": "ok" if database_ok and search_ok else "degraded",
+        "database": "ok" if database_ok else "unavailable",
+        "search": "ok" if search_ok else "unavailable",
+    }
+    return JSONResponse(body, status_code=200 if database_ok else 503)
