@@ -25,7 +25,8 @@ async def open_database(database_url: str) -> None:
     """Initialise Tortoise and prove the database answers; ConfigError otherwise."""
     _prepare_sqlite(database_url)
     try:
-        await Tortoise.init(config=tortoise_config(database_url))
+        # The global fallback lets request and job tasks see the connection opened here.
+        await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
         await connections.get("default").execute_query("SELECT 1")
     except Exception as exc:  # every driver raises its own types; all mean "unusable"
         await Tortoise.close_connections()

@@ -17,7 +17,6 @@ from starlette.applications import Starlette
 from starlette.datastructures import Secret
 from tortoise import Tortoise, connections
 
-from config.database import tortoise_config
 from config.settings import Settings, load_settings
 from search.binary import ensure_binary
 from search.client import SearchClient
@@ -92,14 +91,14 @@ async def _reset_postgres(database_url: str) -> None:
 @pytest.fixture(scope="session")
 async def migrated(database_url: str) -> AsyncIterator[str]:
     """The test database with every migration applied, Tortoise initialised on it."""
-    from matchmaking.database import migrate_database
+    from matchmaking.database import close_database, migrate_database, open_database
 
     if POSTGRES:
         await _reset_postgres(database_url)
     await migrate_database(database_url)
-    await Tortoise.init(config=tortoise_config(database_url))
+    await open_database(database_url)
     yield database_url
-    await Tortoise.close_connections()
+    await close_database()
 
 
 def _tables() -> list[str]:

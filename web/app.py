@@ -13,10 +13,9 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from tortoise import Tortoise
 
-from config.database import tortoise_config
 from config.settings import Settings, load_settings
+from matchmaking.database import close_database, open_database
 from search.client import SearchClient
 from web import errors
 from web.middleware import LanguageMiddleware, SecurityHeadersMiddleware
@@ -59,7 +58,7 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
         if manage_database:
-            await Tortoise.init(config=tortoise_config(settings.database_url))
+            await open_database(settings.database_url)
         scheduler, leadership = None, None
         if run_scheduler:
             from jobs.leader import leadership_for
@@ -79,7 +78,7 @@ def create_app(
             if leadership is not None:
                 await leadership.release()
             if manage_database:
-                await Tortoise.close_connections()
+                await close_database()
 
     app = Starlette(
         routes=routes(),

@@ -1,0 +1,158 @@
+"""The `ocop` command as an operator meets it: real processes, real services."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from search.binary import cached_binary_path
+from search.server import EmbeddedMeili, free_port
+
+OCOP = str(Path(sys.executable).parent / "ocop")
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    """A clean environment: own var dir and SQLite file; the shared binary cache."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("MEILI_", "OCOP_", "DATABASE"))}
+    base.update({"OCOP_VAR_DIR": str(tmp_path / "var"), "LOG_LEVEL": "WARNING"})
+    return base
+
+
+def ocop(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [OCOP, *args], env=env, capture_output=True, text=True, timeout=timeout, cwd=Path(env["OCOP_VAR_DIR"]).parent
+    )
+
+
+def assert_one_clear_line(result: subprocess.CompletedProcess[str], fragment: str) -> None:
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("ocop: error:") and fragment in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_unreachable_database_is_one_line(env: dict[str, str], free_port: int) -> None:
+    env["DATABASE_URL"] = f"postgres://nobody:hunter2@127.0.0.1:{free_port}/none"
+    result = ocop("users", "create", "--email", "a@b.vn", "--role", "admin", "--password", "x" * 12, env=env)
+    assert_one_clear_line(result, "DATABASE_URL")
+    assert "hunter2" not in result.stderr
+
+
+def test_migrate_then_create_user_then_duplicate_is_refused(env: dict[str, str]) -> None:
+    assert ocop("migrate", env=env).returncode == 0
+    args = ("users", "create", "--email", "Ban.To.Chuc@so-nn.vn", "--role", "organiser")
+    created = ocop(*args, "--password", "mat-khau-dai-du", env=env)
+    assert created.returncode == 0, created.stderr
+    assert "ban.to.chuc@so-nn.vn" in created.stdout
+    again = ocop(*args, "--password", "mat-khau-dai-du", env=env)
+    assert_one_clear_line(again, "email")
+
+
+def test_short_password_is_refused_with_field(env: dict[str, str]) -> None:
+    ocop("migrate", env=env)
+    result = ocop("users", "create", "--email", "a@b.vn", "--role", "admin", "--password", "ngan", env=env)
+    assert_one_clear_line(result, "password")
+
+
+def test_checksum_mismatch_is_refused(env: dict[str, str], tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    fake = cached_binary_path(cache)
+    fake.parent.mkdir(parents=True)
+    fake.write_bytes(b"#!/bin/sh\necho not meilisearch\n")
+    env["MEILI_CACHE_DIR"] = str(cache)
+    result = ocop("fetch-meili", env=env)
+    assert_one_clear_line(result, "checksum mismatch")
+
+
+def test_wrong_meilisearch_key_is_one_line(env: dict[str, str], meili_server: EmbeddedMeili) -> None:
+    ocop("migrate", env=env)
+    env.update({"MEILI_URL": meili_server.url, "MEILI_MASTER_KEY": "wrong-key-wrong-key"})
+    result = ocop("reindex", env=env)
+    assert_one_clear_line(result, "refused MEILI_MASTER_KEY")
+    assert "wrong-key-wrong-key" not in result.stderr
+
+
+def test_port_taken_is_one_line(env: dict[str, str]) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = ocop("serve", "--port", str(port), env=env)
+    assert_one_clear_line(result, f"port {port}")
+
+
+def test_unknown_job_is_one_line(env: dict[str, str]) -> None:
+    assert_one_clear_line(ocop("jobs", "run", "no-such-job", env=env), "unknown job")
+
+
+def _children_of(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.fixture
+def served(env: dict[str, str]) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    assert ocop("migrate", env=env).returncode == 0
+    port = free_port()
+    process = subprocess.Popen(
+        [OCOP, "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True, cwd=Path(env["OCOP_VAR_DIR"]).parent,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 40
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    yield process, url
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+
+
+@pytest.mark.slow
+def test_serve_answers_and_ctrl_c_leaves_no_process(served: tuple[subprocess.Popen[str], str]) -> None:
+    process, url = served
+    health = httpx.get(f"{url}/healthz", timeout=5).json()
+    assert health == {"status": "ok", "database": "ok", "search": "ok"}
+    assert "Kết nối OCOP" in httpx.get(url, timeout=5).text
+    children = _children_of(process.pid)
+    assert children, "Meilisearch should run as a child of ocop serve"
+
+    process.send_signal(signal.SIGINT)
+    process.wait(timeout=30)
+
+    time.sleep(0.5)
+    assert not [pid for pid in children if Path(f"/proc/{pid}").exists()]
+
+
+@pytest.mark.slow
+def test_restart_keeps_data(env: dict[str, str], served: tuple[subprocess.Popen[str], str]) -> None:
+    process, url = served
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=30)
+    created = ocop("users", "create", "--email", "giu@lai.vn", "--role", "buyer", "--password", "x" * 12, env=env)
+    assert created.returncode == 0
+    again = ocop("users", "create", "--email", "giu@lai.vn", "--role", "buyer", "--password", "x" * 12, env=env)
+    assert_one_clear_line(again, "email")
