@@ -105,7 +105,8 @@ async def sync_outbox(client: SearchClient, *, today: date, limit: int = 1_000) 
             task = await acall(client, index.add_documents, upserts, "id")
             await acall(client, client.wait, task.task_uid)
         if deletions:
-            task = await acall(client, index.delete_documents, deletions)
+            id_list = ", ".join(str(i) for i in deletions)
+            task = await acall(client, index.delete_documents, filter=f"id IN [{id_list}]")
             await acall(client, client.wait, task.task_uid)
     except SearchError as exc:
         await SearchOutbox.filter(id__in=[r.id for r in rows]).update(last_error=str(exc)[:500])

@@ -26,7 +26,7 @@ SETTINGS: dict[str, Any] = {
         "name", "subgroup_label", "producer.name", "description", "places",
     ],
     "filterableAttributes": [
-        "group", "subgroup", "province_code", "stars", "certified", "quality_marks",
+        "id", "group", "subgroup", "province_code", "stars", "certified", "quality_marks",
         "producer.kind", "producer.id", "price_vnd", "monthly_capacity", "status",
     ],
     "sortableAttributes": ["price_vnd", "stars", "published_ts", "certified"],
