@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from tortoise.exceptions import IntegrityError, ValidationError
@@ -58,7 +58,7 @@ async def test_product_check_constraints(db: str, column: str, value: object, re
         "subgroup": "processed_food", "description": "", "stars": 4, "certificate_number": "12/QĐ",
         "decision_date": date(2025, 1, 2), "price_vnd": 250_000, "unit": "chai", "min_order": 10,
         "monthly_capacity": 100, "quality_marks": "[]", "status": "published",
-        "created_at": datetime.now(timezone.utc), "updated_at": datetime.now(timezone.utc),
+        "created_at": datetime.now(UTC), "updated_at": datetime.now(UTC),
     }
     row[column] = value
     await _raw_insert_fails(_product_sql(len(row), db.startswith("postgres")), list(row.values()))
@@ -66,8 +66,10 @@ async def test_product_check_constraints(db: str, column: str, value: object, re
 
 
 async def test_one_assignment_per_booth_per_fair(db: str) -> None:
-    organiser = await Account.create(email="btc@x.vn", password_hash="x", display_name="BTC", role=Role.ORGANISER)
-    now = datetime.now(timezone.utc)
+    organiser = await Account.create(
+        email="btc@x.vn", password_hash="x", display_name="BTC", role=Role.ORGANISER
+    )
+    now = datetime.now(UTC)
     fair = await Fair.create(
         organiser=organiser, name="Hội chợ OCOP", venue="Cung Văn hoá", province_code=1,
         starts_on=date.today() + timedelta(days=40), ends_on=date.today() + timedelta(days=43),
@@ -85,7 +87,7 @@ async def test_one_assignment_per_booth_per_fair(db: str) -> None:
 
 async def test_booth_application_size_is_one_to_four(db: str) -> None:
     organiser = await Account.create(email="b@x.vn", password_hash="x", display_name="B", role=Role.ORGANISER)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     fair = await Fair.create(
         organiser=organiser, name="H", venue="V", province_code=1, starts_on=date.today(),
         ends_on=date.today(), applications_open=now, applications_close=now + timedelta(days=1),
@@ -97,7 +99,7 @@ async def test_booth_application_size_is_one_to_four(db: str) -> None:
 async def test_meeting_request_needs_two_sides(db: str) -> None:
     account = await Account.create(email="m@x.vn", password_hash="x", display_name="M", role=Role.BUYER)
     organiser = await Account.create(email="o@x.vn", password_hash="x", display_name="O", role=Role.ORGANISER)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     fair = await Fair.create(
         organiser=organiser, name="H", venue="V", province_code=1, starts_on=date.today(),
         ends_on=date.today(), applications_open=now, applications_close=now + timedelta(days=1),

@@ -29,9 +29,8 @@ def env(tmp_path: Path) -> dict[str, str]:
 
 
 def ocop(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [OCOP, *args], env=env, capture_output=True, text=True, timeout=timeout, cwd=Path(env["OCOP_VAR_DIR"]).parent
-    )
+    cwd = Path(env["OCOP_VAR_DIR"]).parent
+    return subprocess.run([OCOP, *args], env=env, capture_output=True, text=True, timeout=timeout, cwd=cwd)
 
 
 def assert_one_clear_line(result: subprocess.CompletedProcess[str], fragment: str) -> None:
@@ -109,9 +108,7 @@ def _children_of(pid: int) -> list[int]:
     return found
 
 
-@pytest.fixture
-def served(env: dict[str, str]) -> Iterator[tuple[subprocess.Popen[str], str]]:
-    assert ocop("migrate", env=env).returncode == 0
+def start_serving(env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
     port = free_port()
     process = subprocess.Popen(
         [OCOP, "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE,
@@ -125,6 +122,13 @@ def served(env: dict[str, str]) -> Iterator[tuple[subprocess.Popen[str], str]]:
                 break
         except httpx.HTTPError:
             time.sleep(0.2)
+    return process, url
+
+
+@pytest.fixture
+def served(env: dict[str, str]) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    assert ocop("migrate", env=env).returncode == 0
+    process, url = start_serving(env)
     yield process, url
     if process.poll() is None:
         process.kill()
@@ -149,10 +153,16 @@ def test_serve_answers_and_ctrl_c_leaves_no_process(served: tuple[subprocess.Pop
 
 @pytest.mark.slow
 def test_restart_keeps_data(env: dict[str, str], served: tuple[subprocess.Popen[str], str]) -> None:
-    process, url = served
+    process, _ = served
+    account = ("users", "create", "--email", "giu@lai.vn", "--role", "buyer", "--password", "x" * 12)
+    assert ocop(*account, env=env).returncode == 0
     process.send_signal(signal.SIGTERM)
     process.wait(timeout=30)
-    created = ocop("users", "create", "--email", "giu@lai.vn", "--role", "buyer", "--password", "x" * 12, env=env)
-    assert created.returncode == 0
-    again = ocop("users", "create", "--email", "giu@lai.vn", "--role", "buyer", "--password", "x" * 12, env=env)
-    assert_one_clear_line(again, "email")
+
+    again, url = start_serving(env)
+    try:
+        assert httpx.get(f"{url}/healthz", timeout=5).json()["database"] == "ok"
+    finally:
+        again.send_signal(signal.SIGTERM)
+        again.wait(timeout=30)
+    assert_one_clear_line(ocop(*account, env=env), "email")
