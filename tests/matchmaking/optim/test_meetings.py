@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import itertools
 import random
+import time
 from collections import Counter
 from typing import Any
 
@@ -12,7 +13,15 @@ import pytest
 
 from matchmaking.errors import InvalidInstance
 from matchmaking.optim.meetings import MeetingInstance, parse_meeting_instance, schedule_meetings
+from matchmaking.optim.meetings_lp import (
+    build_pair_model,
+    build_slot_model,
+    combinatorial_bound,
+    lp_relaxation,
+    round_bound,
+)
 from matchmaking.optim.meetings_model import MeetingRequest, Participant
+from matchmaking.optim.meetings_search import improve
 
 
 def _instance(
@@ -218,6 +227,19 @@ def test_schedule_matches_brute_force_on_tiny_random_instances() -> None:
         assert (result["status"], result["bound"]) == ("optimal", result["objective"]), data
 
 
+def test_every_bound_is_at_least_brute_force_optimum() -> None:
+    rng = random.Random(99)
+    for _ in range(25):
+        data = _random_instance(rng, rng.randint(3, 5), rng.randint(1, 6), rng.randint(1, 3))
+        inst = parse_meeting_instance(data)
+        best = _brute_force(data)
+        assert combinatorial_bound(inst) >= best
+        for model in (build_pair_model(inst), build_slot_model(inst)):
+            relaxed = lp_relaxation(model, len(inst.requests), time_limit=5.0)
+            assert relaxed is not None
+            assert round_bound(relaxed[0], integral=True) >= best, data
+
+
 def test_schedule_small_instances_proved_optimal() -> None:
     rng = random.Random(11)
     for _ in range(5):
@@ -243,6 +265,38 @@ def test_schedule_is_deterministic_for_a_seed() -> None:
     first, second = _solve(data, seed=4), _solve(data, seed=4)
     assert first["schedule"] == second["schedule"]
     assert first["objective"] == second["objective"]
+
+
+def _as_result(data: dict[str, Any], slot_of: list[int]) -> dict[str, Any]:
+    """A spec result for a bare slot assignment, tables numbered in request order."""
+    schedule: dict[str, dict[str, int]] = {}
+    for req, s in zip(data["requests"], slot_of, strict=True):
+        if s >= 0:
+            schedule[req["id"]] = {"slot": s, "table": 1 + sum(p["slot"] == s for p in schedule.values())}
+    unscheduled = [req["id"] for req, s in zip(data["requests"], slot_of, strict=True) if s < 0]
+    return {"schedule": schedule, "unscheduled": unscheduled}
+
+
+def test_local_search_kempe_swap_completes_four_cycle() -> None:
+    # Greedy seats a-b in slot 0 and c-d in slot 1; a-d and b-c then need c-d moved to slot 0.
+    data = _instance(2, 4, [("a", "b", 3.0), ("c", "d", 3.0), ("a", "d", 2.0), ("b", "c", 1.0)])
+    inst = parse_meeting_instance(data)
+    slot_of, value = improve(inst, [0.0] * 4, seed=0, deadline=time.monotonic() + 2.0, target=9.0)
+    assert value == 9.0
+    _check_feasible(data, _as_result(data, slot_of))
+
+
+def test_local_search_without_lp_guidance_stays_feasible() -> None:
+    rng = random.Random(19)
+    for _ in range(5):
+        data = _random_instance(rng, 25, 120, 5)
+        inst = parse_meeting_instance(data)
+        n = len(data["requests"])
+        slot_of, value = improve(inst, [0.0] * n, seed=1, deadline=time.monotonic() + 0.5, target=1e9)
+        result = _as_result(data, slot_of)
+        _check_feasible(data, result)
+        assert value == pytest.approx(_objective(data, result))
+        assert value <= schedule_meetings(data, time_limit=5.0)["bound"]
 
 
 def test_parse_returns_typed_instance() -> None:
