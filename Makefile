@@ -47,7 +47,7 @@ bench: install
 
 messages: install
 	$(BIN)/pybabel extract -F babel.cfg -o config/locale/messages.pot --no-location --omit-header .
-	$(BIN)/pybabel update -i config/locale/messages.pot -d config/locale --no-location --omit-header
+	$(BIN)/pybabel update -i config/locale/messages.pot -d config/locale --omit-header --no-fuzzy-matching
 
 clean:
 	rm -rf $(VENV) var

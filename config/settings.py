@@ -45,6 +45,16 @@ class Settings:
     default_language: str
     log_level: str
     search_index_prefix: str = "ocop"
+    public_url: str = "http://127.0.0.1:8000"
+    secure_cookies: bool = False
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: Secret | None = None
+    smtp_from: str = "OCOP Connect <no-reply@ocop.local>"
+    smtp_starttls: bool = False
+    login_max_failures: int = 5
+    login_lock_minutes: int = 15
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -88,6 +98,16 @@ def load_settings(env_file: str | Path = ".env") -> Settings:
             default_language=config("DEFAULT_LANGUAGE", cast=str, default="vi"),
             log_level=config("LOG_LEVEL", cast=str, default="INFO").upper(),
             search_index_prefix=config("SEARCH_INDEX_PREFIX", cast=str, default="ocop"),
+            public_url=config("PUBLIC_URL", cast=str, default="http://127.0.0.1:8000").rstrip("/"),
+            secure_cookies=config("SECURE_COOKIES", cast=bool, default=False),
+            smtp_host=config("SMTP_HOST", cast=str, default=None) or None,
+            smtp_port=config("SMTP_PORT", cast=int, default=25),
+            smtp_username=config("SMTP_USERNAME", cast=str, default=None) or None,
+            smtp_password=config("SMTP_PASSWORD", cast=Secret, default=None),
+            smtp_from=config("SMTP_FROM", cast=str, default="OCOP Connect <no-reply@ocop.local>"),
+            smtp_starttls=config("SMTP_STARTTLS", cast=bool, default=False),
+            login_max_failures=config("LOGIN_MAX_FAILURES", cast=int, default=5),
+            login_lock_minutes=config("LOGIN_LOCK_MINUTES", cast=int, default=15),
         )
     except ValueError as exc:
         raise ConfigError(f"invalid setting: {exc}") from None

@@ -27,7 +27,7 @@ def _runner(name: str, spec: JobSpec, context: JobContext):  # type: ignore[no-u
 
 def start_scheduler(settings: Settings, search: SearchClient | None) -> AsyncIOScheduler:
     """Start the scheduler on the running event loop with every registered job."""
-    context = JobContext(search=search)
+    context = JobContext(settings=settings, search=search)
     scheduler = AsyncIOScheduler(
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 30}
     )

@@ -11,23 +11,13 @@ from config.i18n import gettext as _
 from matchmaking.enums import Language, Role
 from matchmaking.errors import ValidationFailed
 from matchmaking.models import Account, AuditLog
-from matchmaking.passwords import hash_password
+from matchmaking.passwords import hash_password, password_problem
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-MIN_PASSWORD_LENGTH = 10
 
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
-
-
-def password_problem(password: str) -> str | None:
-    """Why a password is not acceptable, or None."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        return _("The password must have at least %(n)d characters.") % {
-            "n": MIN_PASSWORD_LENGTH
-        }
-    return None
 
 
 async def create_account(
@@ -45,7 +35,7 @@ async def create_account(
     errors: dict[str, str] = {}
     if not EMAIL_PATTERN.match(email):
         errors["email"] = _("Enter a valid email address.")
-    if problem := password_problem(password):
+    if problem := password_problem(password, email=email):
         errors["password"] = problem
     if role not in {r.value for r in Role}:
         errors["role"] = _("Choose one of the roles offered.")
@@ -76,4 +66,37 @@ async def create_account(
             )
     except IntegrityError:
         raise ValidationFailed({"email": _("An account with this email already exists.")}) from None
+    return account
+
+
+async def list_accounts(actor: Account, *, limit: int = 200) -> list[Account]:
+    """Every account, newest first: admins only."""
+    from matchmaking.permissions import require_role
+
+    require_role(actor, Role.ADMIN)
+    return await Account.all().order_by("-id").limit(limit)
+
+
+async def change_role(
+    actor: Account, account_id: int, role: str, *, client_address: str = ""
+) -> Account:
+    """An admin gives an account another role. Side effects: audit entry."""
+    from matchmaking import audit
+    from matchmaking.errors import NotFound
+    from matchmaking.permissions import require_role
+
+    require_role(actor, Role.ADMIN)
+    if role not in {r.value for r in Role}:
+        raise ValidationFailed({"role": _("Choose one of the roles offered.")})
+    account = await Account.get_or_none(id=account_id)
+    if account is None:
+        raise NotFound("account")
+    if account.id == actor.id and role != Role.ADMIN:
+        raise ValidationFailed({"role": _("You cannot remove your own admin role.")})
+    previous = account.role
+    account.role = Role(role)
+    await account.save(update_fields=["role"])
+    await audit.record("account.role_change", actor=actor, target_type="account",
+                       target_id=account.id, detail={"from": str(previous), "to": role},
+                       client_address=client_address)
     return account

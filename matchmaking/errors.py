@@ -30,3 +30,19 @@ class NotFound(DomainError):
 
 class Forbidden(DomainError):
     """The actor's role does not allow this action."""
+
+
+class NotAuthenticated(DomainError):
+    """The action needs a logged-in account."""
+
+
+class LoginFailed(DomainError):
+    """Wrong email or password (deliberately not saying which)."""
+
+
+class LoginLocked(DomainError):
+    """Too many failed logins: refused until `until`."""
+
+    def __init__(self, until: object) -> None:
+        super().__init__(f"locked until {until}")
+        self.until = until

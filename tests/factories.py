@@ -52,3 +52,32 @@ async def make_product(producer: Producer | None = None, **overrides: Any) -> Pr
 
 
 Maker = Callable[..., Awaitable[Any]]
+
+
+PASSWORD = "Che-Shan-Tuyet-2026"
+
+
+async def make_account(role: str = "producer", **overrides: Any) -> Any:
+    from matchmaking.enums import Language, Role
+    from matchmaking.models import Account
+    from matchmaking.passwords import hash_password
+
+    n = next(_sequence)
+    values: dict[str, Any] = {
+        "email": f"{role}{n}@ocop.test",
+        "password_hash": _hash_once(hash_password),
+        "display_name": f"{role.title()} {n}",
+        "role": Role(role),
+        "language": Language.VI,
+    }
+    values.update(overrides)
+    return await Account.create(**values)
+
+
+_hash_cache: dict[str, str] = {}
+
+
+def _hash_once(hasher: Callable[[str], str]) -> str:
+    if PASSWORD not in _hash_cache:
+        _hash_cache[PASSWORD] = hasher(PASSWORD)
+    return _hash_cache[PASSWORD]

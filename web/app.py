@@ -4,23 +4,31 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+from itsdangerous import Signer
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from config.settings import Settings, load_settings
+from config.settings import Settings, load_settings, session_secret
 from matchmaking.database import close_database, open_database
+from matchmaking.errors import DomainError
 from search.client import SearchClient
 from web import errors
+from web.api import auth as api_auth
+from web.api import openapi
+from web.auth import AuthMiddleware
+from web.csrf import CsrfMiddleware
+from web.limits import BodyLimitMiddleware, BodyTooLarge
 from web.middleware import LanguageMiddleware, SecurityHeadersMiddleware
 from web.templating import make_templates
-from web.views import home
+from web.views import accounts, admin, home
 
 log = logging.getLogger(__name__)
 
@@ -35,11 +43,15 @@ def search_client_for(settings: Settings) -> SearchClient | None:
     return SearchClient(settings.meili_url, key, prefix=settings.search_index_prefix)
 
 
-def routes() -> list[Route | Mount]:
+def routes() -> list[BaseRoute]:
     return [
         Route("/", home.home, name="home"),
         Route("/healthz", home.healthz, name="healthz"),
         Route("/lang/{language}", home.set_language, name="set_language"),
+        *accounts.routes,
+        *admin.routes,
+        *api_auth.routes,
+        *openapi.routes,
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]
 
@@ -54,6 +66,7 @@ def create_app(
     """Build the app. Tests pass `manage_database=False` when they own the connection."""
     settings = settings or load_settings()
     search = search or search_client_for(settings)
+    secret = session_secret(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
@@ -82,18 +95,28 @@ def create_app(
 
     app = Starlette(
         routes=routes(),
-        middleware=[Middleware(SecurityHeadersMiddleware), Middleware(LanguageMiddleware)],
-        exception_handlers={HTTPException: errors.http_exception, 500: errors.server_error},
+        middleware=[
+            Middleware(SecurityHeadersMiddleware),
+            Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
+            Middleware(LanguageMiddleware),
+            Middleware(CsrfMiddleware, secure=settings.secure_cookies),
+            Middleware(AuthMiddleware, settings=settings, secret=secret),
+        ],
+        exception_handlers={
+            HTTPException: errors.http_exception,
+            DomainError: errors.domain_error,
+            BodyTooLarge: errors.body_too_large,
+            500: errors.server_error,
+        },
         lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.search = search
     app.state.templates = make_templates()
+    app.state.session_signer = Signer(secret, salt="ocop-session")
     return app
 
 
 def app_from_environment() -> Starlette:
     """Factory for uvicorn workers: settings (and Meilisearch's address) from the environment."""
-    import os
-
     return create_app(run_scheduler=os.environ.get("OCOP_RUN_SCHEDULER") == "1")

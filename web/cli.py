@@ -102,9 +102,9 @@ def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _seed(args: argparse.Namespace) -> int:
-    from matchmaking.demo.seed import seed_demo
     from tqdm import tqdm
 
+    from matchmaking.demo.seed import seed_demo
     from matchmaking.models import Product
     from matchmaking.passwords import hash_password
 
@@ -192,7 +192,7 @@ def cmd_jobs_run(args: argparse.Namespace, settings: Settings) -> int:
     with search_server(settings) as live:
 
         async def work() -> int:
-            print(await JOBS[args.name].function(JobContext(search=_client(live))))
+            print(await JOBS[args.name].function(JobContext(settings=live, search=_client(live))))
             return 0
 
         return _run(_with_database(live, work))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import quote
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -32,8 +33,10 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path == "/healthz"
 
 
-def error_response(request: Request, status_code: int) -> Response:
+def error_response(request: Request, status_code: int, *, csrf: bool = False) -> Response:
     message = _messages().get(status_code, _messages()[500])
+    if csrf:
+        message = _("Your form has expired. Reload the page and try again.")
     if _wants_json(request):
         return JSONResponse({"error": message}, status_code=status_code)
     return render(
@@ -49,3 +52,31 @@ async def http_exception(request: Request, exc: Exception) -> Response:
 async def server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_response(request, 500)
+
+
+async def domain_error(request: Request, exc: Exception) -> Response:
+    """Domain errors that reach here: 401 (or the login page), 403, 404, 422."""
+    from starlette.responses import RedirectResponse
+
+    from matchmaking.errors import Forbidden, NotAuthenticated, NotFound, ValidationFailed
+
+    if isinstance(exc, NotAuthenticated):
+        if _wants_json(request):
+            return error_response(request, 401)
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        if request.method != "GET":
+            target = "/"
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+    if isinstance(exc, Forbidden):
+        return error_response(request, 403)
+    if isinstance(exc, NotFound):
+        return error_response(request, 404)
+    if isinstance(exc, ValidationFailed):
+        if _wants_json(request):
+            return JSONResponse({"error": _messages()[422], "errors": exc.errors}, status_code=422)
+        return error_response(request, 422)
+    return await server_error(request, exc)
+
+
+async def body_too_large(request: Request, exc: Exception) -> Response:
+    return error_response(request, 413)

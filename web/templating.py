@@ -8,6 +8,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.templating import Jinja2Templates
 
 from config import i18n
+from web.auth import current_account
+from web.csrf import csrf_token
+from web.labels import role_label
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
@@ -24,4 +27,7 @@ def make_templates() -> Jinja2Templates:
     env.filters["vnd"] = i18n.format_vnd
     env.filters["number"] = i18n.format_number
     env.globals["current_language"] = i18n.current_language
+    env.globals["csrf_token"] = csrf_token
+    env.globals["current_account"] = current_account
+    env.globals["role_label"] = role_label
     return Jinja2Templates(env=env)

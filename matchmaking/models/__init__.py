@@ -1,6 +1,12 @@
 """Every table of the platform, in one Tortoise app called `models`."""
 
-from matchmaking.models.accounts import Account, ApiToken, AuthThrottle, PasswordResetToken
+from matchmaking.models.accounts import (
+    Account,
+    ApiToken,
+    AuthThrottle,
+    PasswordResetToken,
+    WebSession,
+)
 from matchmaking.models.catalogue import Producer, Product, ProductImage
 from matchmaking.models.demand import Buyer, Demand, Match, Quote, SourcingShare
 from matchmaking.models.fairs import (
@@ -41,4 +47,5 @@ __all__ = [
     "Quote",
     "SearchOutbox",
     "SourcingShare",
+    "WebSession",
 ]

@@ -74,3 +74,19 @@ class AuthThrottle(Model):
 
     class Meta:
         table = "auth_throttle"
+
+
+class WebSession(Model):
+    """A logged-in browser session: the cookie holds a signed random token, the row its hash."""
+
+    id = fields.IntField(primary_key=True)
+    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
+        "models.Account", related_name="sessions", on_delete=fields.CASCADE
+    )
+    token_hash = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    last_seen_at = fields.DatetimeField()
+    client_address = fields.CharField(max_length=64, default="")
+
+    class Meta:
+        table = "web_session"

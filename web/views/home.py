@@ -21,7 +21,7 @@ async def home(request: Request) -> Response:
     return render(request, "pages/home.html", {"counts": counts})
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     # Only same-site paths: an open redirect would let a link send users anywhere.
     if not target:
         return "/"
@@ -33,7 +33,7 @@ def _safe_next(target: str | None) -> str:
 
 async def set_language(request: Request) -> Response:
     language = request.path_params["language"]
-    response = RedirectResponse(_safe_next(request.query_params.get("next")), status_code=303)
+    response = RedirectResponse(safe_next(request.query_params.get("next")), status_code=303)
     if language in i18n.LANGUAGES:
         response.set_cookie(
             LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, httponly=True, samesite="lax"

@@ -1,0 +1,91 @@
+"""Admin pages (accounts, roles, audit log), the email outbox and its SMTP delivery."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import httpx
+from aiosmtpd.controller import Controller
+
+from matchmaking import mail
+from matchmaking.enums import EmailStatus
+from matchmaking.models import Account, AuditLog, EmailMessage
+from search.server import free_port
+from tests.factories import make_account
+from tests.web.helpers import log_in, post_form
+
+
+async def test_admin_creates_an_organiser(client: httpx.AsyncClient) -> None:
+    admin = await make_account("admin")
+    await log_in(client, admin.email)
+    response = await post_form(client, "/admin/users", {
+        "role": "organiser", "display_name": "TT Xúc tiến Thương mại Lạng Sơn",
+        "email": "xttm@langson.gov.vn", "password": "Hoi-Cho-OCOP-2026", "language": "vi"})
+    assert response.status_code == 303
+    created = await Account.get(email="xttm@langson.gov.vn")
+    assert created.role == "organiser"
+    entry = await AuditLog.get(action="account.create", target_id=str(created.id))
+    assert entry.actor_id == admin.id  # type: ignore[attr-defined]
+
+
+async def test_role_change_is_audited_and_shown(client: httpx.AsyncClient) -> None:
+    admin, member = await make_account("admin"), await make_account("producer")
+    await log_in(client, admin.email)
+    await post_form(client, f"/admin/users/{member.id}/role", {"role": "organiser"})
+    await member.refresh_from_db()
+    assert member.role == "organiser"
+    page = await client.get("/admin/audit")
+    assert "account.role_change" in page.text and admin.email in page.text
+
+
+async def test_admin_cannot_demote_itself(client: httpx.AsyncClient) -> None:
+    admin = await make_account("admin")
+    await log_in(client, admin.email)
+    response = await post_form(client, f"/admin/users/{admin.id}/role", {"role": "buyer"})
+    assert response.status_code == 422
+    await admin.refresh_from_db()
+    assert admin.role == "admin"
+
+
+async def test_mailbox_shows_queued_email_to_admins(client: httpx.AsyncClient) -> None:
+    member = await make_account()
+    await post_form(client, "/password/forgot", {"email": member.email})
+    admin = await make_account("admin")
+    await log_in(client, admin.email)
+    page = await client.get("/dev/mailbox")
+    assert page.status_code == 200
+    assert "Đặt lại mật khẩu Kết nối OCOP" in page.text and member.email in page.text
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[bytes] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # type: ignore[no-untyped-def]
+        self.messages.append(envelope.content)
+        return "250 OK"
+
+
+async def test_email_is_delivered_over_smtp(db: str) -> None:
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        await mail.queue(to="htx@ocop.test", subject="Có nhu cầu mới phù hợp", body="Chè xanh 2 tấn")
+        config = mail.SmtpConfig(host="127.0.0.1", port=port, sender="OCOP <no-reply@ocop.test>")
+        sent = await mail.deliver_pending(config, now=datetime.now(UTC))
+    finally:
+        await asyncio.to_thread(controller.stop)
+    assert sent == 1
+    assert len(inbox.messages) == 1 and b"htx@ocop.test" in inbox.messages[0]
+    assert (await EmailMessage.get()).status == EmailStatus.SENT
+
+
+async def test_unreachable_smtp_keeps_the_email_for_later(db: str) -> None:
+    await mail.queue(to="a@b.vn", subject="S", body="B")
+    config = mail.SmtpConfig(host="127.0.0.1", port=free_port(), sender="x@y.vn", timeout=2)
+    assert await mail.deliver_pending(config, now=datetime.now(UTC)) == 0
+    message = await EmailMessage.get()
+    assert message.status == EmailStatus.PENDING and message.attempts == 1 and message.last_error

@@ -1,0 +1,187 @@
+"""Registration, login and logout, the account page, API tokens, password change and reset."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from config.i18n import gettext as _
+from config.settings import Settings
+from matchmaking import auth
+from matchmaking.accounts import create_account
+from matchmaking.enums import Role
+from matchmaking.errors import LoginFailed, LoginLocked, ValidationFailed
+from matchmaking.permissions import require_account
+from matchmaking.throttle import ThrottlePolicy
+from web.auth import (
+    clear_session_cookie,
+    client_address,
+    current_account,
+    now,
+    set_session_cookie,
+)
+from web.forms import FormState, keep_typed, read_form
+from web.middleware import LANGUAGE_COOKIE
+from web.render import render
+from web.views.home import safe_next
+
+SELF_SERVICE_ROLES = (Role.PRODUCER, Role.BUYER)
+
+
+def _login_response(request: Request, raw_session: str, language: str, target: str) -> Response:
+    response = RedirectResponse(safe_next(target), status_code=303)
+    set_session_cookie(response, request, raw_session)
+    response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, httponly=True,
+                        samesite="lax")
+    return response
+
+
+async def register(request: Request) -> Response:
+    if request.method == "GET":
+        return render(request, "accounts/register.html", {"form": FormState({"role": "producer"})})
+    values = await read_form(request)
+    if values.get("role") not in SELF_SERVICE_ROLES:
+        values["role"] = ""
+    try:
+        account = await create_account(
+            email=values.get("email", ""), password=values.get("password", ""),
+            role=values.get("role", ""), display_name=values.get("display_name", ""),
+            language=values.get("language", "vi"), phone=values.get("phone") or None,
+        )
+    except ValidationFailed as exc:
+        return render(request, "accounts/register.html",
+                      {"form": keep_typed(values, exc.errors)}, status_code=422)
+    raw = await auth.start_session(account, now=now(), client_address=client_address(request))
+    return _login_response(request, raw, account.language, "/account")
+
+
+def _policy(request: Request) -> ThrottlePolicy:
+    settings: Settings = request.app.state.settings
+    return ThrottlePolicy(settings.login_max_failures, settings.login_lock_minutes)
+
+
+async def login(request: Request) -> Response:
+    target = request.query_params.get("next", "/account")
+    if request.method == "GET":
+        return render(request, "accounts/login.html", {"form": FormState(), "next": target})
+    values = await read_form(request)
+    target = values.get("next", target)
+    try:
+        account = await auth.authenticate(
+            email=values.get("email", ""), password=values.get("password", ""),
+            client_address=client_address(request), now=now(), policy=_policy(request),
+        )
+    except LoginLocked as exc:
+        message = _("Too many failed attempts. Try again after %(time)s.") % {
+            "time": exc.until.astimezone().strftime("%H:%M")  # type: ignore[attr-defined]
+        }
+        return render(request, "accounts/login.html",
+                      {"form": keep_typed(values, {"email": message}), "next": target},
+                      status_code=429)
+    except LoginFailed:
+        message = _("The email or the password is wrong.")
+        return render(request, "accounts/login.html",
+                      {"form": keep_typed(values, {"password": message}), "next": target},
+                      status_code=422)
+    old = request.state.session_token
+    if old:
+        await auth.end_session(old)
+    raw = await auth.start_session(account, now=now(), client_address=client_address(request))
+    return _login_response(request, raw, account.language, target)
+
+
+async def logout(request: Request) -> Response:
+    if request.state.session_token:
+        await auth.end_session(request.state.session_token)
+    response = RedirectResponse("/", status_code=303)
+    clear_session_cookie(response)
+    return response
+
+
+async def _account_page(request: Request, **extra: object) -> Response:
+    account = require_account(current_account(request))
+    context = {
+        "account": account,
+        "tokens": await auth.api_tokens(account),
+        "password_form": FormState(),
+        "token_form": FormState(),
+        "new_token": None,
+        **extra,
+    }
+    status = 422 if any(getattr(f, "errors", None) for f in extra.values()) else 200
+    return render(request, "accounts/account.html", context, status_code=status)
+
+
+async def account_page(request: Request) -> Response:
+    return await _account_page(request)
+
+
+async def change_password(request: Request) -> Response:
+    account = require_account(current_account(request))
+    values = await read_form(request)
+    try:
+        await auth.change_password(
+            account, current=values.get("current_password", ""),
+            new=values.get("new_password", ""), keep_session=request.state.session_token,
+        )
+    except ValidationFailed as exc:
+        return await _account_page(request, password_form=keep_typed(values, exc.errors))
+    return await _account_page(request, notice=_("Your password has been changed."))
+
+
+async def create_token(request: Request) -> Response:
+    account = require_account(current_account(request))
+    values = await read_form(request)
+    try:
+        _token, raw = await auth.create_api_token(account, name=values.get("name", ""))
+    except ValidationFailed as exc:
+        return await _account_page(request, token_form=keep_typed(values, exc.errors))
+    return await _account_page(request, new_token=raw)
+
+
+async def revoke_token(request: Request) -> Response:
+    account = require_account(current_account(request))
+    await auth.revoke_api_token(account, int(request.path_params["token_id"]), now=now())
+    return RedirectResponse("/account#tokens", status_code=303)
+
+
+async def forgot_password(request: Request) -> Response:
+    if request.method == "GET":
+        return render(request, "accounts/forgot.html", {"form": FormState(), "sent": False})
+    values = await read_form(request)
+    settings: Settings = request.app.state.settings
+    await auth.request_password_reset(values.get("email", ""), now=now(),
+                                      public_url=settings.public_url)
+    return render(request, "accounts/forgot.html", {"form": FormState(), "sent": True})
+
+
+async def reset_password(request: Request) -> Response:
+    token = request.path_params["token"]
+    if request.method == "GET":
+        valid = await auth.reset_token_valid(token, now=now())
+        return render(request, "accounts/reset.html", {"form": FormState(), "valid": valid},
+                      status_code=200 if valid else 404)
+    values = await read_form(request)
+    try:
+        await auth.reset_password(token, new=values.get("new_password", ""), now=now())
+    except ValidationFailed as exc:
+        valid = "token" not in exc.errors
+        return render(request, "accounts/reset.html",
+                      {"form": keep_typed(values, exc.errors), "valid": valid}, status_code=422)
+    return RedirectResponse("/login?reset=1", status_code=303)
+
+
+routes = [
+    Route("/register", register, methods=["GET", "POST"], name="register"),
+    Route("/login", login, methods=["GET", "POST"], name="login"),
+    Route("/logout", logout, methods=["POST"], name="logout"),
+    Route("/account", account_page, name="account"),
+    Route("/account/password", change_password, methods=["POST"], name="change_password"),
+    Route("/account/tokens", create_token, methods=["POST"], name="create_token"),
+    Route("/account/tokens/{token_id:int}/revoke", revoke_token, methods=["POST"],
+          name="revoke_token"),
+    Route("/password/forgot", forgot_password, methods=["GET", "POST"], name="forgot_password"),
+    Route("/password/reset/{token}", reset_password, methods=["GET", "POST"],
+          name="reset_password"),
+]
