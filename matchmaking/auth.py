@@ -184,12 +184,11 @@ async def reset_password(raw: str, *, new: str, now: datetime) -> Account:
         token = await (
             PasswordResetToken.filter(token_hash=digest(raw), used_at=None, expires_at__gt=now)
             .select_for_update()
-            .select_related("account")
             .first()
         )
         if token is None:
             raise ValidationFailed({"token": _("This reset link is no longer valid.")})
-        account = token.account
+        account = await Account.get(id=token.account_id)  # type: ignore[attr-defined]
         if problem := password_problem(new, email=account.email):
             raise ValidationFailed({"new_password": problem})
         token.used_at = now
