@@ -28,3 +28,15 @@ def test_models_and_migrations_agree(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "0", "run `tortoise makemigrations`"
+
+
+def test_model_docstrings_have_no_semicolons() -> None:
+    # Tortoise copies docstrings into SQL comments and splits scripts on ";" (SQLite breaks).
+    from tortoise.models import Model
+
+    import matchmaking.models as models
+
+    for name in models.__all__:
+        model = getattr(models, name)
+        assert issubclass(model, Model)
+        assert ";" not in (model.__doc__ or ""), name
