@@ -52,3 +52,60 @@ def ward_name(code: int | None) -> str:
         return ""
     ward = _wards().get(code)
     return ward.name if ward else ""
+
+
+# Since 1 July 2025 the 63 provinces are 34; old names in records and searches map to these.
+LEGACY_PROVINCES: dict[str, str] = {
+    "Hà Giang": "Tuyên Quang", "Bắc Kạn": "Thái Nguyên", "Hòa Bình": "Phú Thọ",
+    "Vĩnh Phúc": "Phú Thọ", "Bắc Giang": "Bắc Ninh", "Yên Bái": "Lào Cai",
+    "Hải Dương": "Hải Phòng", "Thái Bình": "Hưng Yên", "Hà Nam": "Ninh Bình",
+    "Nam Định": "Ninh Bình", "Quảng Bình": "Quảng Trị", "Thừa Thiên Huế": "Huế",
+    "Quảng Nam": "Đà Nẵng", "Kon Tum": "Quảng Ngãi", "Bình Định": "Gia Lai",
+    "Ninh Thuận": "Khánh Hòa", "Phú Yên": "Đắk Lắk", "Đắk Nông": "Lâm Đồng",
+    "Bình Thuận": "Lâm Đồng", "Bình Phước": "Đồng Nai", "Bình Dương": "Hồ Chí Minh",
+    "Bà Rịa - Vũng Tàu": "Hồ Chí Minh", "Bà Rịa Vũng Tàu": "Hồ Chí Minh",
+    "Long An": "Tây Ninh", "Tiền Giang": "Đồng Tháp", "Bến Tre": "Vĩnh Long",
+    "Trà Vinh": "Vĩnh Long", "Kiên Giang": "An Giang", "Sóc Trăng": "Cần Thơ",
+    "Hậu Giang": "Cần Thơ", "Bạc Liêu": "Cà Mau", "Sài Gòn": "Hồ Chí Minh",
+    "TP HCM": "Hồ Chí Minh", "HCM": "Hồ Chí Minh", "TPHCM": "Hồ Chí Minh",
+}
+
+
+def fold(text: str) -> str:
+    """Lower case without Vietnamese diacritics: 'Đắk Lắk' -> 'dak lak'."""
+    import unicodedata
+
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+    return " ".join(stripped.lower().replace("-", " ").split())
+
+
+@cache
+def _province_index() -> dict[str, int]:
+    index: dict[str, int] = {}
+    for code in province_codes():
+        short = short_province_name(code)
+        index[fold(short)] = code
+        index[fold(province_name(code))] = code
+    for old, new in LEGACY_PROVINCES.items():
+        index[fold(old)] = index[fold(new)]
+    return index
+
+
+def resolve_province(text: str) -> int | None:
+    """A current province code from a name, old or new, with or without accents or prefix."""
+    folded = fold(text)
+    for prefix in ("tinh ", "thanh pho ", "tp ", "tp. "):
+        if folded.startswith(prefix):
+            folded = folded[len(prefix):]
+    if folded.isdigit():
+        code = int(folded)
+        return code if is_province(code) else None
+    return _province_index().get(folded)
+
+
+def wards_of(province_code: int) -> list[tuple[int, str]]:
+    """(code, name) of the province's wards and communes, by name."""
+    wards = [(int(w.code), w.name) for w in _wards().values() if int(w.province_code) == province_code]
+    return sorted(wards, key=lambda item: fold(item[1]))

@@ -22,13 +22,14 @@ from matchmaking.errors import DomainError
 from search.client import SearchClient
 from web import errors
 from web.api import auth as api_auth
+from web.api import catalogue as api_catalogue
 from web.api import openapi
 from web.auth import AuthMiddleware
 from web.csrf import CsrfMiddleware
 from web.limits import BodyLimitMiddleware, BodyTooLarge
 from web.middleware import LanguageMiddleware, SecurityHeadersMiddleware
 from web.templating import make_templates
-from web.views import accounts, admin, home
+from web.views import accounts, admin, home, producer
 
 log = logging.getLogger(__name__)
 
@@ -43,16 +44,19 @@ def search_client_for(settings: Settings) -> SearchClient | None:
     return SearchClient(settings.meili_url, key, prefix=settings.search_index_prefix)
 
 
-def routes() -> list[BaseRoute]:
+def routes(settings: Settings) -> list[BaseRoute]:
     return [
         Route("/", home.home, name="home"),
         Route("/healthz", home.healthz, name="healthz"),
         Route("/lang/{language}", home.set_language, name="set_language"),
         *accounts.routes,
         *admin.routes,
+        *producer.routes,
         *api_auth.routes,
+        *api_catalogue.routes,
         *openapi.routes,
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+        Mount("/media", StaticFiles(directory=settings.media_dir, check_dir=False), name="media"),
     ]
 
 
@@ -94,7 +98,7 @@ def create_app(
                 await close_database()
 
     app = Starlette(
-        routes=routes(),
+        routes=routes(settings),
         middleware=[
             Middleware(SecurityHeadersMiddleware),
             Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),

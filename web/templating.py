@@ -10,7 +10,7 @@ from starlette.templating import Jinja2Templates
 from config import i18n
 from web.auth import current_account
 from web.csrf import csrf_token
-from web.labels import role_label
+from web.labels import TEMPLATE_GLOBALS
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
@@ -29,5 +29,5 @@ def make_templates() -> Jinja2Templates:
     env.globals["current_language"] = i18n.current_language
     env.globals["csrf_token"] = csrf_token
     env.globals["current_account"] = current_account
-    env.globals["role_label"] = role_label
+    env.globals.update(TEMPLATE_GLOBALS)
     return Jinja2Templates(env=env)

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from matchmaking.models import Account, ApiToken
-from tests.factories import make_account
+from tests.factories import PASSWORD, make_account
 from tests.web.helpers import csrf, log_in, post_form
 
 HTML_MUTATIONS = [
@@ -18,8 +18,21 @@ HTML_MUTATIONS = [
     "/account/tokens/1/revoke",
     "/admin/users",
     "/admin/users/1/role",
+    "/producer/profile",
+    "/producer/products/new",
+    "/producer/products/1/edit",
+    "/producer/products/1/status",
+    "/producer/products/1/images",
+    "/producer/products/1/images/1/delete",
 ]
-API_MUTATIONS = [("DELETE", "/api/tokens/1")]
+API_MUTATIONS = [
+    ("DELETE", "/api/tokens/1"),
+    ("PUT", "/api/producer/profile"),
+    ("POST", "/api/products"),
+    ("PUT", "/api/products/1"),
+    ("POST", "/api/products/1/status"),
+]
+PRODUCER_ONLY = ["/producer/profile", "/producer/products/new", "/producer/products/1/status"]
 ADMIN_ONLY = ["/admin/users", "/admin/users/1/role"]
 ADMIN_PAGES = ["/admin/users", "/admin/audit"]
 
@@ -65,3 +78,29 @@ async def test_another_owners_token_is_404_in_html(client: httpx.AsyncClient) ->
     assert response.status_code == 404
     await token.refresh_from_db()
     assert token.revoked_at is None
+
+
+@pytest.mark.parametrize("path", PRODUCER_ONLY)
+@pytest.mark.parametrize("role", ["buyer", "organiser"])
+async def test_producer_pages_refuse_other_roles(client: httpx.AsyncClient, path: str, role: str) -> None:
+    await log_in(client, (await make_account(role)).email)
+    response = await post_form(client, path, {"name": "x", "status": "published"})
+    assert response.status_code == 403
+
+
+async def test_another_producers_product_is_404_everywhere(client: httpx.AsyncClient) -> None:
+    from matchmaking.models import Product
+    from tests.factories import make_producer, make_product
+
+    victim = await make_product(status="draft")
+    intruder = await make_account("producer")
+    await make_producer(owner=intruder)
+    await log_in(client, intruder.email)
+    for path in (f"/producer/products/{victim.id}/edit", f"/producer/products/{victim.id}/status"):
+        assert (await post_form(client, path, {"status": "published"})).status_code == 404
+    token = (await client.post("/api/auth/token", json={"email": intruder.email,
+                                                         "password": PASSWORD})).json()["token"]
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert (await client.put(f"/api/products/{victim.id}", json={}, headers=bearer)).status_code == 404
+    assert (await client.get(f"/api/products/{victim.id}", headers=bearer)).status_code == 404
+    assert (await Product.get(id=victim.id)).status == "draft"

@@ -43,7 +43,8 @@ def assert_one_clear_line(result: subprocess.CompletedProcess[str], fragment: st
 
 def test_unreachable_database_is_one_line(env: dict[str, str], free_port: int) -> None:
     env["DATABASE_URL"] = f"postgres://nobody:hunter2@127.0.0.1:{free_port}/none"
-    result = ocop("users", "create", "--email", "a@b.vn", "--role", "admin", "--password", "Cam-Cao-Phong-2026", env=env)
+    args = ("users", "create", "--email", "a@b.vn", "--role", "admin")
+    result = ocop(*args, "--password", "Cam-Cao-Phong-2026", env=env)
     assert_one_clear_line(result, "DATABASE_URL")
     assert "hunter2" not in result.stderr
 
@@ -154,7 +155,8 @@ def test_serve_answers_and_ctrl_c_leaves_no_process(served: tuple[subprocess.Pop
 @pytest.mark.slow
 def test_restart_keeps_data(env: dict[str, str], served: tuple[subprocess.Popen[str], str]) -> None:
     process, _ = served
-    account = ("users", "create", "--email", "giu@lai.vn", "--role", "buyer", "--password", "Cam-Cao-Phong-2026")
+    account = ("users", "create", "--email", "giu@lai.vn", "--role", "buyer",
+               "--password", "Cam-Cao-Phong-2026")
     assert ocop(*account, env=env).returncode == 0
     process.send_signal(signal.SIGTERM)
     process.wait(timeout=30)

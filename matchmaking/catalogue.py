@@ -1,0 +1,328 @@
+"""Catalogue verbs: a producer's profile and products, validated by the OCOP rules.
+
+Every product change writes a search-outbox row in the same transaction, so the index never
+misses a write even when Meilisearch is down.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from config.i18n import gettext as _
+from matchmaking import audit
+from matchmaking.enums import (
+    OutboxOp,
+    ProducerKind,
+    ProductGroup,
+    ProductStatus,
+    QualityMark,
+    Role,
+)
+from matchmaking.errors import NotFound, ValidationFailed
+from matchmaking.models import Account, Producer, Product, SearchOutbox
+from matchmaking.permissions import require_role
+from matchmaking.places import is_province, resolve_province, ward_in_province
+from matchmaking.taxonomy import SUBGROUPS, UNITS
+
+CERTIFICATE_MONTHS = 36
+TAX_CODE = re.compile(r"^\d{10}(-\d{3})?$")
+PHONE = re.compile(r"^\+?[\d .-]{8,15}$")
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, clamped to the month's end (31 Jan + 1 -> 28/29 Feb)."""
+    import calendar
+
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def parse_vnd(value: object) -> int | None:
+    """Whole đồng from '120.000', '120,000 ₫', '120000' or an int; None if not a whole amount."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    text = str(value or "").strip().lower()
+    for suffix in ("₫", "vnđ", "vnd", "đồng", "đ", "d"):
+        text = text.removesuffix(suffix).strip()
+    if not re.fullmatch(r"\d{1,3}([.,\s]\d{3})+|\d+", text):
+        return None
+    return int(re.sub(r"[.,\s]", "", text))
+
+
+def _int(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    text = str(value or "").strip().replace(".", "").replace(",", "")
+    return int(text) if re.fullmatch(r"-?\d+", text) else None
+
+
+def _date(value: object) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value or "").strip()
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _marks(value: object) -> list[str] | None:
+    if isinstance(value, str):
+        items = [v.strip().lower() for v in re.split(r"[,;]", value) if v.strip()]
+    elif isinstance(value, list | tuple):
+        items = [str(v).strip().lower() for v in value]
+    else:
+        items = []
+    allowed = {m.value for m in QualityMark}
+    return sorted(set(items)) if all(item in allowed for item in items) else None
+
+
+@dataclass(frozen=True)
+class ProductInput:
+    """A product's fields after validation."""
+
+    code: str
+    name: str
+    group: ProductGroup
+    subgroup: str
+    description: str
+    stars: int | None
+    certificate_number: str | None
+    certificate_authority: str | None
+    decision_date: date | None
+    certificate_expiry: date | None
+    price_vnd: int
+    unit: str
+    min_order: int
+    monthly_capacity: int
+    shelf_life_days: int | None
+    quality_marks: list[str]
+
+    def fields(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def validate_product(data: Mapping[str, Any]) -> ProductInput:
+    """Check a product against the OCOP rules; ValidationFailed names every wrong field."""
+    errors: dict[str, str] = {}
+    text = {k: str(v).strip() if v is not None else "" for k, v in data.items()}
+    name = text.get("name", "")
+    if not name:
+        errors["name"] = _("Enter the product's name.")
+    elif len(name) > 200:
+        errors["name"] = _("The name is too long (200 characters at most).")
+    group_value = text.get("group", "")
+    group = ProductGroup(group_value) if group_value in {g.value for g in ProductGroup} else None
+    if group is None:
+        errors["group"] = _("Choose one of the six OCOP product groups.")
+    subgroup = text.get("subgroup", "")
+    if group is not None and subgroup not in SUBGROUPS[group]:
+        errors["subgroup"] = _("Choose a sub-group of the chosen group.")
+    stars = _int(data.get("stars")) if text.get("stars") else None
+    if text.get("stars") and stars not in (3, 4, 5):
+        errors["stars"] = _("An OCOP rating has 3, 4 or 5 stars.")
+    certificate_number = text.get("certificate_number") or None
+    decision_date = _date(data.get("decision_date")) if text.get("decision_date") else None
+    if text.get("decision_date") and decision_date is None:
+        errors["decision_date"] = _("Enter a date as dd/mm/yyyy.")
+    expiry = _date(data.get("certificate_expiry")) if text.get("certificate_expiry") else None
+    if text.get("certificate_expiry") and expiry is None:
+        errors["certificate_expiry"] = _("Enter a date as dd/mm/yyyy.")
+    if stars is not None:
+        if not certificate_number:
+            errors["certificate_number"] = _("A rated product needs its certificate number.")
+        if decision_date is None and "decision_date" not in errors:
+            errors["decision_date"] = _("A rated product needs the date of its decision.")
+    if decision_date and expiry is None:
+        expiry = add_months(decision_date, CERTIFICATE_MONTHS)
+    if decision_date and expiry and expiry <= decision_date:
+        errors["certificate_expiry"] = _("The expiry must come after the decision date.")
+    price = parse_vnd(data.get("price_vnd"))
+    if price is None or price <= 0:
+        errors["price_vnd"] = _("Enter the price as a whole number of đồng, above zero.")
+    unit = text.get("unit", "")
+    if unit not in UNITS:
+        errors["unit"] = _("Choose a unit from the list.")
+    min_order = _int(data.get("min_order")) if text.get("min_order") else 1
+    if min_order is None or min_order < 1:
+        errors["min_order"] = _("The minimum order is a whole number, at least 1.")
+    capacity = _int(data.get("monthly_capacity"))
+    if capacity is None or capacity < 1:
+        errors["monthly_capacity"] = _("Enter the monthly capacity as a whole number.")
+    elif min_order is not None and capacity < min_order:
+        errors["monthly_capacity"] = _("The monthly capacity must be at least the minimum order.")
+    shelf_life = _int(data.get("shelf_life_days")) if text.get("shelf_life_days") else None
+    if text.get("shelf_life_days") and (shelf_life is None or shelf_life < 0):
+        errors["shelf_life_days"] = _("Enter the shelf life in days.")
+    marks = _marks(data.get("quality_marks", []))
+    if marks is None:
+        errors["quality_marks"] = _("Unknown quality mark.")
+    description = text.get("description", "")
+    if len(description) > 5000:
+        errors["description"] = _("The description is too long (5,000 characters at most).")
+    code = text.get("code", "")[:40]
+    if errors:
+        raise ValidationFailed(errors)
+    assert group is not None and price is not None and capacity is not None
+    return ProductInput(
+        code=code, name=name, group=group, subgroup=subgroup, description=description,
+        stars=stars, certificate_number=certificate_number,
+        certificate_authority=text.get("certificate_authority") or None,
+        decision_date=decision_date, certificate_expiry=expiry, price_vnd=price, unit=unit,
+        min_order=min_order or 1, monthly_capacity=capacity, shelf_life_days=shelf_life,
+        quality_marks=marks or [],
+    )
+
+
+async def enqueue(product_id: int, op: OutboxOp = OutboxOp.UPSERT) -> None:
+    await SearchOutbox.create(entity="product", entity_id=product_id, op=op)
+
+
+async def own_producer(actor: Account | None) -> Producer:
+    """The producer profile of a producer account; NotFound until it has one."""
+    account = require_role(actor, Role.PRODUCER)
+    producer = await Producer.get_or_none(owner=account)
+    if producer is None:
+        raise NotFound("producer profile")
+    return producer
+
+
+async def own_product(actor: Account | None, product_id: int) -> Product:
+    """One of the actor's own products; another producer's is NotFound."""
+    producer = await own_producer(actor)
+    product = await Product.get_or_none(id=product_id, producer=producer)
+    if product is None:
+        raise NotFound("product")
+    product.producer = producer
+    return product
+
+
+def validate_profile(data: Mapping[str, Any]) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    text = {k: str(v).strip() if v is not None else "" for k, v in data.items()}
+    if not text.get("name"):
+        errors["name"] = _("Enter the producer's name.")
+    kind = text.get("kind", "")
+    if kind not in {k.value for k in ProducerKind}:
+        errors["kind"] = _("Choose the kind of producer.")
+    tax_code = text.get("tax_code") or None
+    if tax_code and not TAX_CODE.match(tax_code):
+        errors["tax_code"] = _("A tax code has 10 digits, or 10 digits, a dash and 3 more.")
+    province_text = text.get("province_code", "")
+    province = _int(province_text) if province_text.isdigit() else resolve_province(province_text)
+    if province is None or not is_province(province):
+        errors["province_code"] = _("Choose a province.")
+    ward = _int(text.get("ward_code")) if text.get("ward_code") else None
+    if ward is not None and province is not None and not ward_in_province(ward, province):
+        errors["ward_code"] = _("This ward or commune is not in the chosen province.")
+    phone = text.get("phone", "")
+    if phone and not PHONE.match(phone):
+        errors["phone"] = _("Enter a phone number of 8 to 15 digits.")
+    if errors:
+        raise ValidationFailed(errors)
+    return {
+        "name": text["name"][:200], "kind": ProducerKind(kind), "tax_code": tax_code,
+        "province_code": province, "ward_code": ward, "address": text.get("address", "")[:300],
+        "contact_name": text.get("contact_name", "")[:120], "phone": phone[:20],
+        "email": text.get("email", "")[:254], "description": text.get("description", "")[:5000],
+    }
+
+
+async def save_profile(actor: Account | None, data: Mapping[str, Any]) -> Producer:
+    """Create or update the actor's producer profile; its products are re-indexed."""
+    account = require_role(actor, Role.PRODUCER)
+    values = validate_profile(data)
+    try:
+        async with in_transaction():
+            producer = await Producer.get_or_none(owner=account)
+            if producer is None:
+                producer = await Producer.create(owner=account, **values)
+            else:
+                await producer.update_from_dict(values).save()
+                ids = await Product.filter(producer=producer).values_list("id", flat=True)
+                await SearchOutbox.bulk_create(
+                    [SearchOutbox(entity="product", entity_id=i, op=OutboxOp.UPSERT) for i in ids]
+                )
+    except IntegrityError:
+        raise ValidationFailed({"tax_code": _("Another producer uses this tax code.")}) from None
+    return producer
+
+
+async def _unique_code(producer: Producer, wanted: str) -> str:
+    if wanted:
+        return wanted
+    count = await Product.filter(producer=producer).count()
+    while await Product.filter(producer=producer, code=f"SP-{count + 1:04d}").exists():
+        count += 1
+    return f"SP-{count + 1:04d}"
+
+
+async def create_product(actor: Account | None, data: Mapping[str, Any]) -> Product:
+    """Add a product (a draft unless `publish` is set). Side effects: outbox row."""
+    producer = await own_producer(actor)
+    values = validate_product(data)
+    fields = values.fields()
+    try:
+        async with in_transaction():
+            fields["code"] = await _unique_code(producer, values.code)
+            product = await Product.create(producer=producer, **fields)
+            await enqueue(product.id)
+    except IntegrityError:
+        raise ValidationFailed({"code": _("You already have a product with this code.")}) from None
+    return product
+
+
+async def update_product(actor: Account | None, product_id: int, data: Mapping[str, Any]) -> Product:
+    product = await own_product(actor, product_id)
+    values = validate_product(data)
+    fields = values.fields()
+    fields["code"] = values.code or product.code
+    try:
+        async with in_transaction():
+            await product.update_from_dict(fields).save()
+            await enqueue(product.id)
+    except IntegrityError:
+        raise ValidationFailed({"code": _("You already have a product with this code.")}) from None
+    return product
+
+
+async def set_product_status(
+    actor: Account | None, product_id: int, status: ProductStatus, *, now: datetime | None = None
+) -> Product:
+    """Publish, archive or return a product to draft; archived products leave the index."""
+    product = await own_product(actor, product_id)
+    async with in_transaction():
+        product.status = status
+        if status == ProductStatus.PUBLISHED and product.published_at is None:
+            product.published_at = now or datetime.now(UTC)
+        await product.save(update_fields=["status", "published_at", "updated_at"])
+        await enqueue(product.id)
+        if status == ProductStatus.ARCHIVED:
+            await audit.record("product.archive", actor=actor, target_type="product",
+                               target_id=product.id)
+    return product
+
+
+async def producer_products(producer: Producer, *, include_unpublished: bool) -> list[Product]:
+    query = Product.filter(producer=producer).order_by("-updated_at")
+    if not include_unpublished:
+        query = query.filter(status=ProductStatus.PUBLISHED)
+    return await query
