@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 DEMO_PRODUCTS ?= 3000
 
-.PHONY: install run test test-sqlite test-postgres lint bench messages clean
+.PHONY: install chromium run test test-sqlite test-postgres lint bench messages clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) is required" >&2; exit 1; }
@@ -25,7 +25,11 @@ run: install
 	@echo "Demo logins (password ocop-demo-2026): admin@ocop.demo, btc@ocop.demo, htx@ocop.demo, npp@ocop.demo"
 	$(BIN)/ocop serve
 
-test: install
+# The browser test drives Debian's Chromium through Playwright (no browser download).
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -q && apt-get install -y -q chromium >/dev/null; }
+
+test: install chromium
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
