@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 from vietnam_provinces import Province, Ward
 
@@ -109,3 +110,29 @@ def wards_of(province_code: int) -> list[tuple[int, str]]:
     """(code, name) of the province's wards and communes, by name."""
     wards = [(int(w.code), w.name) for w in _wards().values() if int(w.province_code) == province_code]
     return sorted(wards, key=lambda item: fold(item[1]))
+
+
+CENTROIDS = Path(__file__).parent / "data" / "province-centroids.csv"
+
+
+@cache
+def _centroids() -> dict[int, tuple[float, float]]:
+    import csv
+
+    with CENTROIDS.open(encoding="utf-8") as handle:
+        return {int(row["code"]): (float(row["lat"]), float(row["lon"]))
+                for row in csv.DictReader(handle)}
+
+
+def distance_km(province_a: int, province_b: int) -> float | None:
+    """Great-circle distance between two provinces' administrative centres, in km."""
+    import math
+
+    points = _centroids()
+    if province_a not in points or province_b not in points:
+        return None
+    (lat1, lon1), (lat2, lon2) = points[province_a], points[province_b]
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlmb = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(a))
