@@ -6,19 +6,22 @@ import copy
 import itertools
 import math
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import pytest
 
 from bench.booth_instances import generate_instance
 from matchmaking.errors import InvalidInstance
+from matchmaking.optim import booths as booths_module
 from matchmaking.optim.booths import allocate_booths, parse_booth_instance
 
 Instance = dict[str, Any]
 
 
-def booth(booth_id: str, x: float, y: float = 0, *, zone: str = "food", w: float = 1, h: float = 1) -> dict[str, Any]:
+def booth(
+    booth_id: str, x: float, y: float = 0, *, zone: str = "food", w: float = 1, h: float = 1
+) -> dict[str, Any]:
     return {"id": booth_id, "zone": zone, "x": x, "y": y, "w": w, "h": h}
 
 
@@ -30,7 +33,7 @@ def app(
     zones: Iterable[str] = ("food",),
     province: str = "01",
     category: str = "tea",
-    prefs: dict[str, float] | None = None,
+    prefs: Mapping[str, float] | None = None,
 ) -> dict[str, Any]:
     return {
         "id": app_id,
@@ -39,7 +42,7 @@ def app(
         "zones": list(zones),
         "booths": size,
         "weight": weight,
-        "preferences": prefs or {},
+        "preferences": dict(prefs or {}),
     }
 
 
@@ -84,7 +87,9 @@ def connected(group: Iterable[str], adj: set[frozenset[str]]) -> bool:
 def score(inst: Instance, assignments: dict[str, list[str]]) -> float:
     apps = {a["id"]: a for a in inst["applications"]}
     owner = {b: a for a, bs in assignments.items() for b in bs}
-    total = sum(apps[a]["weight"] + sum(apps[a]["preferences"].get(b, 0) for b in bs) for a, bs in assignments.items())
+    total = sum(
+        apps[a]["weight"] + sum(apps[a]["preferences"].get(b, 0) for b in bs) for a, bs in assignments.items()
+    )
     penalty = (inst.get("rules") or {}).get("competitor_penalty") or 0
     for pair in adjacency(inst):
         x, y = sorted(pair)
@@ -256,6 +261,19 @@ def test_allocate_booths_proves_optimality_on_60_booths(seed: int) -> None:
     assert result["assignments"]
 
 
+def test_allocate_booths_large_hall_path_keeps_a_valid_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Force column generation + restricted MILP + neighbourhood search onto a hall we can solve exactly.
+    inst = generate_instance(60, 90, seed=5)
+    optimum = solve(inst, time_limit=20)
+    assert optimum["status"] == "optimal"
+    monkeypatch.setattr(booths_module, "EXACT_BOOTHS", 0)
+    monkeypatch.setattr(booths_module, "EXACT_COLUMNS", 0)
+    result = solve(inst, time_limit=3)
+    assert result["bound"] >= optimum["objective"]
+    assert result["objective"] <= optimum["objective"]
+    assert result["objective"] >= 0.97 * result["bound"]
+
+
 def test_allocate_booths_is_deterministic_for_a_seed() -> None:
     inst = generate_instance(40, 60, seed=7)
     first = allocate_booths(inst, seed=3)
@@ -333,7 +351,9 @@ def test_allocate_booths_matches_brute_force_on_tiny_random_instances() -> None:
 
 
 def valid() -> Instance:
-    inst = instance(row(3), [app("a", size=2, prefs={"B0": 5}), app("b")], province_cap=0.5, competitor_penalty=10)
+    inst = instance(
+        row(3), [app("a", size=2, prefs={"B0": 5}), app("b")], province_cap=0.5, competitor_penalty=10
+    )
     inst["adjacent"] = [["B0", "B1"], ["B1", "B2"]]
     return inst
 
@@ -389,7 +409,9 @@ MALFORMED = [
 
 
 @pytest.mark.parametrize(("mutate", "field"), MALFORMED)
-def test_parse_booth_instance_names_the_offending_field(mutate: Callable[[Instance], None], field: str) -> None:
+def test_parse_booth_instance_names_the_offending_field(
+    mutate: Callable[[Instance], None], field: str
+) -> None:
     inst = copy.deepcopy(valid())
     mutate(inst)
     with pytest.raises(InvalidInstance) as parsed:
@@ -408,8 +430,15 @@ def test_parse_booth_instance_accepts_the_spec_example() -> None:
         ],
         "adjacent": [["A-01", "A-02"]],
         "applications": [
-            {"id": "app-17", "province": "20", "category": "tea", "zones": ["food", "mixed"],
-             "booths": 1, "weight": 400, "preferences": {"A-01": 20, "A-02": 5}}
+            {
+                "id": "app-17",
+                "province": "20",
+                "category": "tea",
+                "zones": ["food", "mixed"],
+                "booths": 1,
+                "weight": 400,
+                "preferences": {"A-01": 20, "A-02": 5},
+            }
         ],
         "rules": {"province_cap": 0.25, "competitor_penalty": 30},
     }
