@@ -13,3 +13,4 @@ def configure_logging(level: str = "INFO") -> None:
     # Meilisearch's client logs request URLs at DEBUG; keep secrets and noise out.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("tortoise").setLevel(logging.WARNING)

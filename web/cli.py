@@ -301,6 +301,8 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("instance", help="INSTANCE.json (see shared specs)")
         command.add_argument("--time-limit", type=float, default=60.0)
         command.set_defaults(handler=handler)
+    from web.cli_import import register as register_import
+    register_import(sub)
     return parser
 
 
@@ -320,6 +322,25 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug: one line for the operator, the traceback in a file
+        return _report_unexpected(exc)
+
+
+def _report_unexpected(exc: Exception) -> int:
+    import tempfile
+    import traceback
+
+    target = Path(os.environ.get("OCOP_VAR_DIR", "var"))
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        target = Path(tempfile.gettempdir())
+    log = target / "ocop-error.log"
+    with log.open("a", encoding="utf-8") as handle:
+        handle.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
+        handle.write("".join(traceback.format_exception(exc)))
+    print(f"ocop: unexpected error: {type(exc).__name__}: {exc} (details in {log})", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":
