@@ -47,7 +47,7 @@ lint: install
 	$(BIN)/mypy config matchmaking search web jobs
 
 bench: install
-	$(BIN)/python -m bench.run_all
+	$(BIN)/python -m bench.run_all $(BENCH)
 
 messages: install
 	$(BIN)/pybabel extract -F babel.cfg -o config/locale/messages.pot --no-location --omit-header .
