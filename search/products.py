@@ -11,6 +11,9 @@ from matchmaking.places import short_province_name, ward_name
 
 INDEX = "products"
 
+# Meilisearch folds accents and đ itself, in documents, queries and synonyms ("tra" finds "Trà",
+# "dau" finds "Đậu", "che" finds "Trà"). Only exact equivalents and English names of Vietnamese
+# products belong here: loose pairs (gạo/lúa) would hurt precision.
 SYNONYMS: dict[str, list[str]] = {
     "chè": ["trà"],
     "trà": ["chè"],
@@ -19,6 +22,17 @@ SYNONYMS: dict[str, list[str]] = {
     "mắm": ["nước mắm"],
     "thổ cẩm": ["dệt thổ cẩm"],
     "homestay": ["nhà nghỉ cộng đồng"],
+    "cà phê": ["cafe"],
+    "ca phe": ["cafe"],
+    "cafe": ["cà phê"],
+    "htx": ["hợp tác xã"],
+    "hợp tác xã": ["htx"],
+    "hop tac xa": ["htx"],
+    "tea": ["trà", "chè"],
+    "coffee": ["cà phê"],
+    "honey": ["mật ong"],
+    "rice": ["gạo"],
+    "fish sauce": ["nước mắm"],
 }
 
 SETTINGS: dict[str, Any] = {
@@ -28,10 +42,13 @@ SETTINGS: dict[str, Any] = {
     "filterableAttributes": [
         "id", "group", "subgroup", "province_code", "stars", "certified", "quality_marks",
         "producer.kind", "producer.id", "price_vnd", "monthly_capacity", "status",
+        "certificate_expiry_day",
     ],
     "sortableAttributes": ["price_vnd", "stars", "published_ts", "certified"],
-    "rankingRules": ["words", "typo", "proximity", "attribute", "sort", "exactness",
-                     "certified:desc"],
+    # `certified` before `exactness`: among equally good matches a product with a valid
+    # certificate comes first, yet an explicit `sort` (price, newest) still decides the order.
+    "rankingRules": ["words", "typo", "proximity", "attribute", "sort", "certified:desc",
+                     "exactness"],
     "synonyms": SYNONYMS,
     "pagination": {"maxTotalHits": 100_000},
     "faceting": {"maxValuesPerFacet": 100},
@@ -46,6 +63,11 @@ def is_certified(product: Product, today: date) -> bool:
         and product.certificate_expiry is not None
         and product.certificate_expiry >= today
     )
+
+
+def expiry_day(day: date | None) -> int | None:
+    """A date as the number YYYYMMDD (None stays None), comparable inside Meilisearch filters."""
+    return day.year * 10_000 + day.month * 100 + day.day if day else None
 
 
 def document(product: Product, today: date) -> dict[str, Any]:
@@ -65,6 +87,8 @@ def document(product: Product, today: date) -> dict[str, Any]:
         "certificate_expiry": product.certificate_expiry.isoformat()
         if product.certificate_expiry
         else None,
+        # YYYYMMDD as a number, so searches filter on validity at query time, not index time.
+        "certificate_expiry_day": expiry_day(product.certificate_expiry),
         "price_vnd": product.price_vnd,
         "unit": product.unit,
         "min_order": product.min_order,

@@ -1,0 +1,220 @@
+"""Public catalogue pages: /search with facets, a product page with its QR code, a producer page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urlencode
+
+import segno
+from markupsafe import Markup
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from config.i18n import gettext as _
+from config.settings import Settings
+from matchmaking.catalogue import producer_products
+from matchmaking.enums import ProductStatus, QualityMark, Role
+from matchmaking.errors import NotFound, ValidationFailed
+from matchmaking.models import Account, Producer, Product, ProductImage
+from matchmaking.places import short_province_name, ward_name
+from search.fallback import find_products
+from search.products import is_certified
+from search.query import ProductQuery, ProductResults, parse_product_query
+from web.auth import current_account
+from web.render import render
+
+SORT_CHOICES = ("relevance", "price_asc", "price_desc", "stars", "newest")
+
+
+def sort_label(sort: str) -> str:
+    labels = {
+        "relevance": _("Best match"),
+        "price_asc": _("Price: low to high"),
+        "price_desc": _("Price: high to low"),
+        "stars": _("Stars"),
+        "newest": _("Newest"),
+    }
+    return labels.get(sort, sort)
+
+
+def province_label(code: str | int) -> str:
+    return short_province_name(int(code)) or str(code)
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """What search/results.html shows: the query, its results and how to change them."""
+
+    query: ProductQuery
+    results: ProductResults
+    errors: dict[str, str]
+    popular_groups: list[tuple[str, int]]
+
+    def link(self, **changes: object) -> str:
+        """This search with `changes` (page back to 1 unless given)."""
+        params = self.query.to_params(**changes)
+        return "/search" + (f"?{urlencode(params)}" if params else "")
+
+    def without_filters(self) -> str:
+        """The same words with every filter removed."""
+        return self.link(**{name: None for name in (
+            "group", "subgroup", "province", "min_stars", "certified", "producer_kind",
+            "price_min", "price_max")}, marks=())
+
+    def mark_link(self, mark: str) -> str:
+        """This search with `mark` added, or removed if it is already chosen."""
+        chosen = tuple(m for m in self.query.marks if m != mark)
+        if len(chosen) == len(self.query.marks):
+            chosen += (QualityMark(mark),)
+        return self.link(marks=chosen)
+
+    def page_numbers(self) -> list[int]:
+        last, here = self.results.pages, self.query.page
+        return [n for n in range(1, last + 1) if n in (1, last) or abs(n - here) <= 2]
+
+    def stars_facet(self) -> list[tuple[int, int]]:
+        """(n, products with n stars or more) from 5 down, for the "n stars and up" links."""
+        counts = {int(value): count for value, count in self.results.facets.get("stars", {}).items()}
+        running, found = 0, []
+        for stars in range(5, 0, -1):
+            running += counts.get(stars, 0)
+            if counts.get(stars):
+                found.append((stars, running))
+        return found
+
+    def facet(self, name: str) -> list[tuple[str, int]]:
+        """A facet's values with counts, most frequent first."""
+        counts = self.results.facets.get(name, {})
+        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _params(request: Request) -> dict[str, list[str]]:
+    return {key: request.query_params.getlist(key) for key in request.query_params}
+
+
+async def search(request: Request) -> Response:
+    params = _params(request)
+    errors: dict[str, str] = {}
+    try:
+        query = parse_product_query(params)
+    except ValidationFailed as exc:
+        # Search anyway without the broken parameters, and say which ones were left out.
+        errors = exc.errors
+        try:
+            query = parse_product_query({k: v for k, v in params.items() if k not in errors})
+        except ValidationFailed:
+            query = ProductQuery()
+    results = await find_products(request.app.state.search, query, today=date.today())
+    popular: list[tuple[str, int]] = []
+    if results.total == 0 and (query.q or query.has_filters):
+        everything = await find_products(request.app.state.search, ProductQuery(per_page=1),
+                                         today=date.today())
+        popular = sorted(everything.facets.get("group", {}).items(), key=lambda item: -item[1])
+    page = SearchPage(query, results, errors, popular)
+    context = {"page": page, "sort_choices": SORT_CHOICES, "sort_label": sort_label,
+               "province_label": province_label, "marks": [m.value for m in QualityMark]}
+    return render(request, "search/results.html", context, 422 if errors else 200)
+
+
+def _owns(actor: Account | None, producer: Producer) -> bool:
+    if actor is None:
+        return False
+    return actor.role == Role.ADMIN or producer.owner_id == actor.id  # type: ignore[attr-defined]
+
+
+async def _visible_product(request: Request) -> Product:
+    """A published product, or any product of the caller's own; NotFound otherwise."""
+    product = await Product.get_or_none(id=request.path_params["product_id"]).select_related(
+        "producer"
+    )
+    if product is None:
+        raise NotFound("product")
+    if product.status != ProductStatus.PUBLISHED and not _owns(current_account(request),
+                                                                 product.producer):
+        raise NotFound("product")
+    return product
+
+
+def product_url(request: Request, product: Product) -> str:
+    settings: Settings = request.app.state.settings
+    return f"{settings.public_url}/products/{product.id}"
+
+
+def qr_svg(url: str) -> Markup:
+    """The QR code of `url` as inline SVG (no style attributes, so the CSP holds)."""
+    code = segno.make(url, error="m", micro=False)
+    return Markup(code.svg_inline(scale=4, border=2, title=url, svgclass="qr", lineclass="qr-line"))
+
+
+def certificate_state(product: Product, today: date) -> str:
+    """'certified', 'expired' (3-5 stars, certificate lapsed), 'below' (1-2 stars) or 'unrated'."""
+    if is_certified(product, today):
+        return "certified"
+    if product.stars is None:
+        return "unrated"
+    return "expired" if product.stars >= 3 else "below"
+
+
+async def product_page(request: Request) -> Response:
+    product = await _visible_product(request)
+    producer = product.producer
+    url = product_url(request, product)
+    context = {
+        "product": product,
+        "producer": producer,
+        "province": province_label(producer.province_code),
+        "ward": ward_name(producer.ward_code),
+        "certificate": certificate_state(product, date.today()),
+        "product_url": url,
+        "qr": qr_svg(url),
+        "images": await ProductImage.filter(product=product).order_by("position", "id"),
+    }
+    return render(request, "search/product.html", context)
+
+
+async def product_qr(request: Request) -> Response:
+    product = await _visible_product(request)
+    svg = segno.make(product_url(request, product), error="m", micro=False)
+    body = svg.svg_inline(scale=8, border=4)
+    headers = {"Content-Disposition": f'inline; filename="ocop-product-{product.id}.svg"'}
+    return Response(f'<?xml version="1.0" encoding="utf-8"?>\n{_with_namespace(body)}',
+                    media_type="image/svg+xml", headers=headers)
+
+
+def _with_namespace(svg: str) -> str:
+    # Inline SVG needs no namespace, a standalone file does.
+    return svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
+
+
+@dataclass(frozen=True)
+class ProducerProduct:
+    """A product on its producer's page, with its certificate state for today."""
+
+    product: Product
+    certificate: str
+
+
+async def producer_page(request: Request) -> Response:
+    producer = await Producer.get_or_none(id=request.path_params["producer_id"])
+    if producer is None:
+        raise NotFound("producer")
+    today = date.today()
+    products = await producer_products(producer, include_unpublished=False)
+    context = {
+        "producer": producer,
+        "province": province_label(producer.province_code),
+        "ward": ward_name(producer.ward_code),
+        "products": [ProducerProduct(p, certificate_state(p, today)) for p in products],
+        "show_contact": current_account(request) is not None,
+    }
+    return render(request, "search/producer.html", context)
+
+
+routes = [
+    Route("/search", search, name="search"),
+    Route("/products/{product_id:int}", product_page, name="product"),
+    Route("/products/{product_id:int}/qr.svg", product_qr, name="product_qr"),
+    Route("/producers/{producer_id:int}", producer_page, name="producer"),
+]
