@@ -12,7 +12,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from matchmaking.enums import OutboxOp
-from matchmaking.models import Product, SearchOutbox
+from matchmaking.models import JobState, Product, SearchOutbox
 from search import products
 from search.client import SearchClient, acall
 from search.errors import SearchError
@@ -39,15 +39,35 @@ async def _product_documents(today: date, after_id: int, limit: int) -> list[dic
     return [products.document(row, today) for row in rows]
 
 
+SETTINGS_STATE = "search-settings"
+
+
+def settings_fingerprint() -> str:
+    """A digest of the index settings: a change means the live index must be rebuilt."""
+    import hashlib
+    import json
+
+    return hashlib.sha256(json.dumps(products.SETTINGS, sort_keys=True).encode()).hexdigest()[:16]
+
+
+async def indexed_fingerprint() -> str | None:
+    state = await JobState.get_or_none(name=SETTINGS_STATE)
+    return str(state.cursor.get("fingerprint")) if state else None
+
+
+async def _create_index(client: SearchClient, uid: str) -> None:
+    task = await acall(client, client.raw.create_index, uid, {"primaryKey": "id"})
+    await acall(client, client.wait, task.task_uid)
+    task = await acall(client, client.raw.index(uid).update_settings, products.SETTINGS)
+    await acall(client, client.wait, task.task_uid)
+
+
 async def ensure_index(client: SearchClient) -> str:
     """Create the products index with its settings if it does not exist yet."""
     uid = client.index_uid(products.INDEX)
     existing = await acall(client, client.raw.get_indexes, {"limit": 1000})
     if uid not in {index.uid for index in existing["results"]}:
-        task = await acall(client, client.raw.create_index, uid, {"primaryKey": "id"})
-        await acall(client, client.wait, task.task_uid)
-    task = await acall(client, client.raw.index(uid).update_settings, products.SETTINGS)
-    await acall(client, client.wait, task.task_uid)
+        await _create_index(client, uid)
     return uid
 
 
@@ -58,11 +78,8 @@ async def reindex(
     started = time.perf_counter()
     live_uid = await ensure_index(client)
     fresh_uid = f"{live_uid}_build_{int(time.time() * 1000)}"
-    task = await acall(client, client.raw.create_index, fresh_uid, {"primaryKey": "id"})
-    await acall(client, client.wait, task.task_uid)
+    await _create_index(client, fresh_uid)
     fresh = client.raw.index(fresh_uid)
-    task = await acall(client, fresh.update_settings, products.SETTINGS)
-    await acall(client, client.wait, task.task_uid)
     # Outbox rows written before the read are covered by the rebuild; later ones stay queued.
     newest = await SearchOutbox.all().order_by("-id").limit(1).values_list("id", flat=True)
     high_water = newest[0] if newest else 0
@@ -84,6 +101,9 @@ async def reindex(
     await acall(client, client.wait, task.task_uid)
     if high_water:
         await SearchOutbox.filter(id__lte=high_water).delete()
+    await JobState.update_or_create(
+        name=SETTINGS_STATE, defaults={"cursor": {"fingerprint": settings_fingerprint()}}
+    )
     return ReindexReport(count, time.perf_counter() - started, live_uid)
 
 

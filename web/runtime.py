@@ -91,7 +91,7 @@ def export_search(settings: Settings) -> None:
 async def catch_up_index(client: SearchClient) -> None:
     """Rebuild the index when it does not hold what the database says is published."""
     from matchmaking.models import Product
-    from search.indexer import ensure_index, reindex
+    from search.indexer import ensure_index, indexed_fingerprint, reindex, settings_fingerprint
 
     uid = await ensure_index(client)
     stats = await asyncio.to_thread(client.call, client.raw.index(uid).get_stats)
@@ -99,6 +99,9 @@ async def catch_up_index(client: SearchClient) -> None:
     if stats.number_of_documents != published:
         log.info("index has %d documents, database %d: rebuilding", stats.number_of_documents,
                  published)
+        await reindex(client, today=date.today())
+    elif await indexed_fingerprint() != settings_fingerprint():
+        log.info("index settings changed: rebuilding")
         await reindex(client, today=date.today())
 
 
