@@ -97,8 +97,8 @@ async def reindex(
         await acall(client, client.wait, info.task_uid, 600_000)
     task = await acall(client, client.raw.swap_indexes, [{"indexes": [live_uid, fresh_uid]}])
     await acall(client, client.wait, task.task_uid)
-    task = await acall(client, client.raw.delete_index, fresh_uid)
-    await acall(client, client.wait, task.task_uid)
+    # After the swap `fresh_uid` names the old index: Meilisearch drops it in the background.
+    await acall(client, client.raw.delete_index, fresh_uid)
     if high_water:
         await SearchOutbox.filter(id__lte=high_water).delete()
     await JobState.update_or_create(
