@@ -20,7 +20,9 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
             }
         },
         "use_tz": True,
-        "timezone": "Asia/Ho_Chi_Minh",
+        # Stored in UTC: SQLite compares datetimes as text, so every stored value and every
+        # filter value must share one offset. Pages show Vietnam's time (the `local` filter).
+        "timezone": "UTC",
     }
 
 

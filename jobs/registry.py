@@ -8,7 +8,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from config.settings import Settings
-from matchmaking import mail
+from jobs.meetings import schedule_meetings
+from matchmaking import demands, mail
+from matchmaking.fairs_allocation import allocate_due_fairs
+from matchmaking.matching import match_demands
 from search.client import SearchClient
 from search.errors import SearchError
 from search.indexer import sync_outbox
@@ -58,6 +61,40 @@ async def send_email(context: JobContext) -> str:
     return f"{sent} emails sent"
 
 
+async def expire_demands(context: JobContext) -> str:
+    """Mark open demands past their valid-until date as expired."""
+    expired = await demands.expire_demands(today=date.today())
+    return f"{expired} demands expired"
+
+
+async def match(context: JobContext) -> str:
+    """Match open demands with products, announce new matches, plan consortia."""
+    if context.search is None:
+        return "search not configured; matching skipped"
+    try:
+        report = await match_demands(
+            context.search, now=datetime.now(UTC), public_url=context.settings.public_url
+        )
+    except SearchError as exc:
+        log.warning("matching paused: %s", exc)
+        return "search unavailable; matching will retry"
+    return report.summary()
+
+
+async def allocate_booths(context: JobContext) -> str:
+    """Allocate booths (as drafts) for fairs whose application window has closed."""
+    done = await allocate_due_fairs(now=datetime.now(UTC), time_limit=60.0)
+    return f"booths allocated for {len(done)} fairs"
+
+
+async def lapsed_certificates(context: JobContext) -> str:
+    """Re-index products whose certificate lapsed lately, so ranking stops treating them as certified."""
+    from search.query import enqueue_lapsed_certificates
+
+    queued = await enqueue_lapsed_certificates(today=date.today())
+    return f"{queued} products with lapsed certificates queued for re-indexing"
+
+
 @dataclass(frozen=True)
 class JobSpec:
     function: JobFunction
@@ -68,4 +105,9 @@ class JobSpec:
 JOBS: dict[str, JobSpec] = {
     "search-sync": JobSpec(search_sync, 1, "send product changes to the search index"),
     "send-email": JobSpec(send_email, 10, "deliver queued emails over SMTP"),
+    "lapsed-certificates": JobSpec(lapsed_certificates, 6 * 3600, "re-index lapsed certificates"),
+    "expire-demands": JobSpec(expire_demands, 3600, "expire open demands past their valid-until date"),
+    "schedule-meetings": JobSpec(schedule_meetings, 300, "schedule B2B sessions past their deadline"),
+    "match": JobSpec(match, 300, "match open demands with products and plan consortia"),
+    "allocate-booths": JobSpec(allocate_booths, 600, "allocate booths of fairs whose applications closed"),
 }

@@ -23,13 +23,24 @@ from search.client import SearchClient
 from web import errors
 from web.api import auth as api_auth
 from web.api import catalogue as api_catalogue
+from web.api import demands as api_demands
+from web.api import fairs as api_fairs
+from web.api import matching as api_matching
+from web.api import meetings as api_meetings
 from web.api import openapi
+from web.api import products as api_products
 from web.auth import AuthMiddleware
 from web.csrf import CsrfMiddleware
 from web.limits import BodyLimitMiddleware, BodyTooLarge
 from web.middleware import LanguageMiddleware, SecurityHeadersMiddleware
 from web.templating import make_templates
-from web.views import accounts, admin, home, producer
+from web.views import accounts, admin, fair_admin, home, imports, producer
+from web.views import buyer as buyer_views
+from web.views import demands as demand_views
+from web.views import fairs as fair_views
+from web.views import inbox as inbox_views
+from web.views import meetings as meeting_views
+from web.views import search as search_views
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +63,21 @@ def routes(settings: Settings) -> list[BaseRoute]:
         *accounts.routes,
         *admin.routes,
         *producer.routes,
+        *buyer_views.routes,
+        *demand_views.routes,
+        *inbox_views.routes,
+        *search_views.routes,
+        *imports.routes,
         *api_auth.routes,
+        *meeting_views.routes,
+        *api_meetings.routes,
         *api_catalogue.routes,
+        *api_matching.routes,
+        *api_demands.routes,
+        *api_products.routes,
+        *fair_views.routes,
+        *fair_admin.routes,
+        *api_fairs.routes,
         *openapi.routes,
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         Mount("/media", StaticFiles(directory=settings.media_dir, check_dir=False), name="media"),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from config.i18n import gettext as _
 
 
@@ -84,6 +87,30 @@ def status_label(status: str) -> str:
     return labels.get(str(status), str(status))
 
 
+def outcome_label(outcome: str) -> str:
+    labels = {
+        "not_held": _("Not held"),
+        "no_interest": _("No interest"),
+        "cooperation_possible": _("Cooperation possible"),
+        "deal": _("Deal"),
+    }
+    return labels.get(str(outcome), str(outcome))
+
+
+def meeting_request_label(status: str) -> str:
+    labels = {
+        "pending": _("Waiting for an answer"),
+        "accepted": _("Accepted"),
+        "declined": _("Declined"),
+        "cancelled": _("Cancelled"),
+    }
+    return labels.get(str(status), str(status))
+
+
+def side_label(side: str) -> str:
+    return {"buyer": _("Buyer"), "exhibitor": _("Exhibitor")}.get(str(side), str(side))
+
+
 TEMPLATE_GLOBALS = {
     "role_label": role_label,
     "group_label": group_label,
@@ -91,4 +118,120 @@ TEMPLATE_GLOBALS = {
     "mark_label": mark_label,
     "producer_kind_label": producer_kind_label,
     "status_label": status_label,
+    "outcome_label": outcome_label,
+    "meeting_request_label": meeting_request_label,
+    "side_label": side_label,
 }
+
+
+def buyer_kind_label(kind: str) -> str:
+    labels = {
+        "distributor": _("Distributor"),
+        "wholesaler": _("Wholesaler"),
+        "supermarket": _("Supermarket chain"),
+        "exporter": _("Exporter"),
+        "horeca": _("Restaurant or hotel group"),
+        "souvenir_shop": _("Souvenir shop"),
+    }
+    return labels.get(str(kind), str(kind))
+
+
+def demand_status_label(status: str) -> str:
+    labels = {
+        "open": _("Open"),
+        "closed": _("Closed"),
+        "fulfilled": _("Fulfilled"),
+        "expired": _("Expired"),
+    }
+    return labels.get(str(status), str(status))
+
+
+def quote_status_label(status: str) -> str:
+    labels = {
+        "submitted": _("Submitted"),
+        "shortlisted": _("Shortlisted"),
+        "accepted": _("Accepted"),
+        "declined": _("Declined"),
+        "withdrawn": _("Withdrawn"),
+    }
+    return labels.get(str(status), str(status))
+
+
+def recurrence_label(recurrence: str) -> str:
+    labels = {"once": _("Once"), "monthly": _("Every month")}
+    return labels.get(str(recurrence), str(recurrence))
+
+
+def province_label(code: str) -> str:
+    """A province's short name from its code (templates pass the stored integer)."""
+    from matchmaking.places import short_province_name
+
+    return short_province_name(int(code)) if str(code).isdigit() else ""
+
+
+TEMPLATE_GLOBALS.update({
+    "buyer_kind_label": buyer_kind_label,
+    "demand_status_label": demand_status_label,
+    "quote_status_label": quote_status_label,
+    "recurrence_label": recurrence_label,
+    "province_label": province_label,
+})
+
+
+def fair_status_label(status: str) -> str:
+    labels = {
+        "draft": _("Draft"),
+        "open": _("Open"),
+        "closed": _("Closed"),
+        "allocated": _("Booths allocated (draft)"),
+        "published": _("Booths published"),
+    }
+    return labels.get(str(status), str(status))
+
+
+def application_status_label(status: str) -> str:
+    labels = {
+        "submitted": _("Submitted"),
+        "withdrawn": _("Withdrawn"),
+        "accepted": _("Accepted"),
+        "waitlisted": _("On the waitlist"),
+        "rejected": _("Cancelled by the organiser"),
+    }
+    return labels.get(str(status), str(status))
+
+
+def booth_kind_label(kind: str) -> str:
+    labels = {"standard": _("Standard"), "corner": _("Corner"), "island": _("Island")}
+    return labels.get(str(kind), str(kind))
+
+
+def zone_label(zone: str) -> str:
+    """A booth zone: one of the six product groups, or mixed."""
+    return _("Mixed") if str(zone) == "mixed" else group_label(zone)
+
+
+def booth_state_label(state: str) -> str:
+    labels = {
+        "free": _("Free"),
+        "assigned": _("Assigned"),
+        "wanted": _("Free, wanted by an applicant"),
+        "yours": _("Your booth"),
+    }
+    return labels.get(str(state), str(state))
+
+
+def local_time(moment: object) -> str:
+    """A moment as Vietnamese users read it: Vietnam's time, dd/mm/yyyy hh:mm."""
+    if not isinstance(moment, datetime):
+        return ""
+    return moment.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%d/%m/%Y %H:%M")
+
+
+TEMPLATE_GLOBALS.update({
+    "local_time": local_time,
+    "fair_status_label": fair_status_label,
+    "application_status_label": application_status_label,
+    "booth_kind_label": booth_kind_label,
+    "zone_label": zone_label,
+    "booth_state_label": booth_state_label,
+})

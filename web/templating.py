@@ -26,6 +26,7 @@ def make_templates() -> Jinja2Templates:
     )
     env.filters["vnd"] = i18n.format_vnd
     env.filters["number"] = i18n.format_number
+    env.filters["local"] = i18n.local_time
     env.globals["current_language"] = i18n.current_language
     env.globals["csrf_token"] = csrf_token
     env.globals["current_account"] = current_account

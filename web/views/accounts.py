@@ -7,6 +7,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from config.i18n import gettext as _
+from config.i18n import local_time
 from config.settings import Settings
 from matchmaking import auth
 from matchmaking.accounts import create_account
@@ -74,7 +75,7 @@ async def login(request: Request) -> Response:
         )
     except LoginLocked as exc:
         message = _("Too many failed attempts. Try again after %(time)s.") % {
-            "time": exc.until.astimezone().strftime("%H:%M")  # type: ignore[attr-defined]
+            "time": local_time(exc.until, "%H:%M")
         }
         return render(request, "accounts/login.html",
                       {"form": keep_typed(values, {"email": message}), "next": target},

@@ -1,0 +1,114 @@
+"""Telling a user something: an inbox notification and, if wanted, the same by email."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection
+from datetime import datetime
+
+from tortoise.transactions import in_transaction
+
+from config.i18n import translations
+from matchmaking import mail
+from matchmaking.models import Account, Demand, Match, Notification, Producer
+
+
+async def notify(
+    account: Account,
+    *,
+    kind: str,
+    title: str,
+    body: str,
+    link: str,
+    email: bool = True,
+    public_url: str = "",
+) -> Notification:
+    """Put a message in the account's inbox; when `email`, queue it by email too.
+
+    Side effects: one Notification row, and one EmailMessage row if `email` and the account is
+    active. Call inside the transaction of the change it reports. `link` is a site path; the email
+    shows it after `public_url`.
+    """
+    note = await Notification.create(
+        account=account, kind=kind[:40], title=title[:200], body=body, link=link[:300]
+    )
+    if email and account.is_active and account.email:
+        text = f"{body}\n\n{public_url}{link}" if link else body
+        await mail.queue(to=account.email, subject=title, body=text)
+    return note
+
+
+def _lines(items: list[str], limit: int = 10) -> str:
+    shown = items[:limit]
+    more = len(items) - len(shown)
+    return "\n".join(shown + ([f"… (+{more})"] if more > 0 else []))
+
+
+async def announce_new_matches(*, now: datetime, public_url: str = "",
+                                demand_ids: Collection[int] | None = None) -> tuple[int, int]:
+    """Tell producers and buyers about matches not announced yet; (notifications, emails) sent.
+
+    With `demand_ids`, only those demands' matches (an incremental run's); else all of them.
+
+    Side effects, in one transaction: per producer account one notification and one email listing
+    the demands its products newly match; per buyer account one notification listing its demands
+    with new matches; `notified_at` set on every announced match (also those of producers without
+    an account, who have nobody to tell).
+    """
+    pending = Match.filter(notified_at=None)
+    if demand_ids is not None:
+        if not demand_ids:
+            return 0, 0
+        pending = pending.filter(demand_id__in=sorted(demand_ids))
+    rows = await pending.order_by("demand_id", "rank").values("id", "demand_id", "producer_id")
+    if not rows:
+        return 0, 0
+    demands = {
+        row["id"]: row
+        for row in await Demand.filter(id__in=sorted({r["demand_id"] for r in rows})).values(
+            "id", "title", "buyer__owner_id")
+    }
+    producers = dict(await Producer.filter(id__in=sorted({r["producer_id"] for r in rows}))
+                     .values_list("id", "owner_id"))
+    to_producer: dict[int, list[int]] = defaultdict(list)
+    to_buyer: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for row in rows:
+        owner = producers.get(row["producer_id"])
+        if owner is not None and row["demand_id"] not in to_producer[owner]:
+            to_producer[owner].append(row["demand_id"])
+        buyer = demands[row["demand_id"]]["buyer__owner_id"]
+        if buyer is not None:
+            to_buyer[buyer][row["demand_id"]] += 1
+    to_producer = defaultdict(list, {k: v for k, v in to_producer.items() if v})
+    accounts = {a.id: a for a in await Account.filter(id__in=sorted({*to_producer, *to_buyer}),
+                                                        is_active=True)}
+    notes = emails = 0
+    async with in_transaction():
+        for account_id, demand_ids in sorted(to_producer.items()):
+            account = accounts.get(account_id)
+            if account is None:
+                continue
+            _ = translations(str(account.language)).gettext
+            body = _("Buyers are looking for products like yours:") + "\n" + _lines(
+                [f"- {demands[d]['title']}: {public_url}/demands/{d}" for d in demand_ids]
+            ) + "\n\n" + _("Open a demand to see the details and send a quote.")
+            await notify(account, kind="match.producer",
+                         title=_("New buyer demands match your products (%(n)d)") % {"n": len(demand_ids)},
+                         body=body, link=f"/demands/{demand_ids[0]}", email=True, public_url=public_url)
+            notes, emails = notes + 1, emails + 1
+        for account_id, counts in sorted(to_buyer.items()):
+            account = accounts.get(account_id)
+            if account is None:
+                continue
+            _ = translations(str(account.language)).gettext
+            body = _lines([
+                _("%(title)s: %(n)d matching products") % {"title": demands[d]["title"], "n": n}
+                for d, n in counts.items()
+            ])
+            await notify(account, kind="match.buyer",
+                         title=_("New products match your demands (%(n)d)") % {"n": sum(counts.values())},
+                         body=body, link=f"/buyer/demands/{next(iter(counts))}", email=False)
+            notes += 1
+        # Only this job writes matches, so the unannounced ones up to the last id read are these.
+        await pending.filter(id__lte=max(r["id"] for r in rows)).update(notified_at=now)
+    return notes, emails

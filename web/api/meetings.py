@@ -1,0 +1,255 @@
+"""The B2B meetings API: sessions, requests, agendas and the organiser's schedule."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from config.i18n import gettext as _
+from config.settings import Settings
+from matchmaking import meeting_agenda, meeting_schedule, meetings
+from matchmaking.enums import Role
+from matchmaking.errors import ValidationFailed
+from matchmaking.meeting_parties import Party
+from matchmaking.models import MeetingRequest, MeetingSession
+from matchmaking.permissions import require_account, require_role
+from web.api.common import json_body, text_field
+from web.auth import current_account
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def party_json(party: Party | None) -> dict[str, Any] | None:
+    if party is None:
+        return None
+    return {"account_id": party.account_id, "organisation": party.name, "contact": party.contact,
+            "side": party.side, "booth": party.booth or None}
+
+
+def session_json(session: MeetingSession) -> dict[str, Any]:
+    return {
+        "id": session.id, "fair_id": session.fair_id, "name": session.name,  # type: ignore[attr-defined]
+        "starts_at": session.starts_at.isoformat(), "slot_minutes": session.slot_minutes,
+        "slots": session.slots, "tables": session.tables,
+        "request_deadline": session.request_deadline.isoformat(),
+        "slot_times": [t.isoformat() for t in meetings.slot_times(session)],
+    }
+
+
+def request_json(request: MeetingRequest) -> dict[str, Any]:
+    return {
+        "id": request.id, "session_id": request.session_id,  # type: ignore[attr-defined]
+        "requester_id": request.requester_id, "recipient_id": request.recipient_id,  # type: ignore[attr-defined]
+        "message": request.message, "status": str(request.status),
+    }
+
+
+def _int(data: dict[str, Any], name: str) -> int:
+    value = data.get(name)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationFailed({name: _("Enter a whole number.")})
+    return value
+
+
+async def create_session(request: Request) -> Response:
+    """
+    summary: Add a B2B meeting session to one of the caller's fairs (organisers)
+    tags: [meetings]
+    parameters:
+      - {name: fair_id, in: path, required: true, schema: {type: integer}}
+    requestBody:
+      required: true
+      content:
+        application/json:
+          schema:
+            type: object
+            required: [name, starts_at, slot_minutes, slots, tables, request_deadline]
+            properties:
+              name: {type: string}
+              starts_at: {type: string, description: "Vietnam time (2026-06-12T09:00) or ISO 8601"}
+              slot_minutes: {type: integer, minimum: 5, maximum: 240}
+              slots: {type: integer, minimum: 1, maximum: 100}
+              tables: {type: integer, minimum: 1, maximum: 500}
+              request_deadline: {type: string, description: "before starts_at"}
+    responses:
+      201: {description: the session}
+      401: {description: not authenticated}
+      403: {description: not an organiser}
+      404: {description: not one of the caller's fairs}
+      422: {description: "field errors: {error, errors}"}
+    """
+    actor = require_role(current_account(request), Role.ORGANISER)
+    session = await meetings.create_session(actor, int(request.path_params["fair_id"]),
+                                            await json_body(request), now=now())
+    return JSONResponse(session_json(session), status_code=201)
+
+
+async def create_request(request: Request) -> Response:
+    """
+    summary: Ask a participant on the other side of a session to meet
+    description: Buyers ask exhibitors and exhibitors ask buyers, until the request deadline.
+    tags: [meetings]
+    parameters:
+      - {name: session_id, in: path, required: true, schema: {type: integer}}
+    requestBody:
+      required: true
+      content:
+        application/json:
+          schema:
+            type: object
+            required: [recipient_id]
+            properties:
+              recipient_id: {type: integer, description: the other side's account id}
+              message: {type: string, maxLength: 1000}
+    responses:
+      201: {description: the request}
+      401: {description: not authenticated}
+      403: {description: not a participant of this fair}
+      404: {description: no such session}
+      422: {description: "self-meeting, duplicate, not a participant, same side or past the deadline"}
+    """
+    actor = require_role(current_account(request), Role.BUYER, Role.PRODUCER)
+    data = await json_body(request)
+    created = await meetings.request_meeting(
+        actor, int(request.path_params["session_id"]), _int(data, "recipient_id"),
+        text_field(data, "message"), now=now())
+    return JSONResponse(request_json(created), status_code=201)
+
+
+async def change_request(request: Request) -> Response:
+    """
+    summary: Accept or decline (the recipient) or cancel (the requester) a meeting request
+    tags: [meetings]
+    parameters:
+      - {name: request_id, in: path, required: true, schema: {type: integer}}
+      - {name: action, in: path, required: true, schema: {type: string, enum: [accept, decline, cancel]}}
+    responses:
+      200: {description: the request}
+      401: {description: not authenticated}
+      403: {description: "the wrong side for this action"}
+      404: {description: not one of the caller's requests}
+      422: {description: "not allowed from its status, or past the deadline"}
+    """
+    actor = require_account(current_account(request))
+    changed = await meetings.change_request(actor, int(request.path_params["request_id"]),
+                                            request.path_params["action"], now=now())
+    return JSONResponse(request_json(changed))
+
+
+async def my_requests(request: Request) -> Response:
+    """
+    summary: The caller's sent and received meeting requests
+    tags: [meetings]
+    responses:
+      200: {description: "requests, newest first, each with the other party"}
+      401: {description: not authenticated}
+      403: {description: not a buyer or producer}
+    """
+    views = await meetings.my_requests(current_account(request), now=now())
+    return JSONResponse([{**request_json(v.request), "incoming": v.incoming, "open": v.open,
+                          "other": party_json(v.other)} for v in views])
+
+
+async def agenda(request: Request) -> Response:
+    """
+    summary: The caller's meetings in published schedules
+    tags: [meetings]
+    responses:
+      200: {description: "meetings in time order: times, table, the other party, message, outcomes"}
+      401: {description: not authenticated}
+      403: {description: not a buyer or producer}
+    """
+    items = await meeting_agenda.my_agenda(current_account(request), now=now())
+    return JSONResponse([{
+        "meeting_id": i.meeting.id, "session_id": i.session.id, "session": i.session.name,
+        "fair": i.fair.name, "venue": i.fair.venue, "starts_at": i.starts_at.isoformat(),
+        "ends_at": i.ends_at.isoformat(), "table": i.table, "other": party_json(i.other),
+        "message": i.message, "asked_by_me": i.asked_by_me, "my_outcome": i.my_outcome,
+        "other_outcome": i.other_outcome} for i in items])
+
+
+async def agenda_ics(request: Request) -> Response:
+    """
+    summary: The caller's agenda as an iCalendar file
+    tags: [meetings]
+    responses:
+      200: {description: "text/calendar, one VEVENT per meeting, times in UTC", content: {text/calendar: {}}}
+      401: {description: not authenticated}
+    """
+    settings: Settings = request.app.state.settings
+    items = await meeting_agenda.my_agenda(current_account(request), now=now())
+    text = meeting_agenda.agenda_calendar(items, now=now(), public_url=settings.public_url)
+    return Response(text, media_type="text/calendar; charset=utf-8")
+
+
+async def run_schedule(request: Request) -> Response:
+    """
+    summary: Run the scheduler for a session now (organisers)
+    description: >
+      Before the request deadline the result is a draft only the organiser sees; from the deadline
+      on it is published. A published schedule is refused (422): edit it meeting by meeting.
+    tags: [meetings]
+    parameters:
+      - {name: session_id, in: path, required: true, schema: {type: integer}}
+    responses:
+      200: {description: "run id, meetings placed and left out, objective, bound, published"}
+      401: {description: not authenticated}
+      403: {description: not an organiser}
+      404: {description: not a session of the caller's fairs}
+      422: {description: already published, or the session is over}
+    """
+    actor = require_role(current_account(request), Role.ORGANISER)
+    outcome = await meeting_schedule.schedule_session(
+        actor, int(request.path_params["session_id"]), now=now())
+    return JSONResponse({
+        "run_id": outcome.run.id, "scheduled": outcome.scheduled,
+        "unscheduled": outcome.unscheduled, "objective": outcome.run.objective,
+        "bound": outcome.run.bound, "published": outcome.published})
+
+
+async def get_schedule(request: Request) -> Response:
+    """
+    summary: A session's schedule (organisers)
+    tags: [meetings]
+    parameters:
+      - {name: session_id, in: path, required: true, schema: {type: integer}}
+    responses:
+      200: {description: "status (none, draft, published), slot times, meetings and requests left out"}
+      401: {description: not authenticated}
+      403: {description: not an organiser}
+      404: {description: not a session of the caller's fairs}
+    """
+    schedule = await meeting_schedule.organiser_schedule(
+        current_account(request), int(request.path_params["session_id"]))
+    return JSONResponse({
+        "session": session_json(schedule.session), "status": schedule.status,
+        "objective": schedule.run.objective if schedule.run else None,
+        "bound": schedule.run.bound if schedule.run else None,
+        "meetings": [{
+            "id": p.meeting.id, "request_id": p.meeting.request_id,  # type: ignore[attr-defined]
+            "slot": p.meeting.slot, "table": p.meeting.table_number,
+            "starts_at": schedule.times[p.meeting.slot].isoformat(),
+            "requester": party_json(p.requester), "recipient": party_json(p.recipient),
+            "outcome_requester": p.meeting.outcome_requester,
+            "outcome_recipient": p.meeting.outcome_recipient} for p in schedule.meetings],
+        "unscheduled": [{"request_id": r.id, "requester": party_json(a), "recipient": party_json(b)}
+                        for r, a, b in schedule.unplaced],
+    })
+
+
+routes = [
+    Route("/api/meetings/fairs/{fair_id:int}/sessions", create_session, methods=["POST"]),
+    Route("/api/meetings/sessions/{session_id:int}/requests", create_request, methods=["POST"]),
+    Route("/api/meetings/requests", my_requests, methods=["GET"]),
+    Route("/api/meetings/requests/{request_id:int}/{action}", change_request, methods=["POST"]),
+    Route("/api/meetings/agenda", agenda, methods=["GET"]),
+    Route("/api/meetings/agenda.ics", agenda_ics, methods=["GET"]),
+    Route("/api/meetings/sessions/{session_id:int}/schedule", run_schedule, methods=["POST"]),
+    Route("/api/meetings/sessions/{session_id:int}/schedule", get_schedule, methods=["GET"]),
+]

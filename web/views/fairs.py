@@ -1,0 +1,155 @@
+"""Public fair pages: the list, a fair, its floor plan and booth panels, the exhibitor directory;
+and the producer's application form."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from matchmaking import fairs, fairs_applications, fairs_plan
+from matchmaking.catalogue import own_producer
+from matchmaking.enums import ProductStatus, Role
+from matchmaking.errors import ValidationFailed
+from matchmaking.fairs_layout import booths_of
+from matchmaking.models import BoothApplication, BoothAssignment, Fair, Producer, Product
+from matchmaking.places import short_province_name
+from web.auth import current_account
+from web.forms import FormState
+from web.render import render
+
+PREFERENCE_SLOTS = fairs_applications.MAX_PREFERENCES
+
+
+def _fair_id(request: Request) -> int:
+    return int(request.path_params["fair_id"])
+
+
+async def fair_list(request: Request) -> Response:
+    items = await fairs.list_fairs(today=date.today())
+    return render(request, "fairs/list.html", {"fairs": items, "today": date.today()})
+
+
+async def _own_application(request: Request, fair: Fair) -> BoothApplication | None:
+    actor = current_account(request)
+    if actor is None or actor.role != Role.PRODUCER:
+        return None
+    producer = await Producer.get_or_none(owner=actor)
+    if producer is None:
+        return None
+    return await BoothApplication.get_or_none(fair=fair, producer=producer)
+
+
+async def fair_page(request: Request) -> Response:
+    actor = current_account(request)
+    fair = await fairs.visible_fair(actor, _fair_id(request))
+    application = await _own_application(request, fair)
+    codes: list[str] = []
+    if application is not None and fairs_plan.assignments_visible(fair, actor):
+        codes = sorted(str(code) for code in await BoothAssignment.filter(
+            application=application).values_list("booth__code", flat=True))
+    return render(request, "fairs/fair.html", {
+        "fair": fair, "province": short_province_name(fair.province_code),
+        "window": fairs.window(fair, fairs.utcnow()), "application": application,
+        "my_booths": codes, "is_owner": fairs.is_owner(actor, fair),
+        "plan": await fairs_plan.floor_plan(fair, actor),
+    })
+
+
+async def plan_page(request: Request) -> Response:
+    actor = current_account(request)
+    fair = await fairs.visible_fair(actor, _fair_id(request))
+    return render(request, "fairs/plan.html", {
+        "fair": fair, "plan": await fairs_plan.floor_plan(fair, actor),
+        "is_owner": fairs.is_owner(actor, fair),
+    })
+
+
+async def booth_page(request: Request) -> Response:
+    actor = current_account(request)
+    fair = await fairs.visible_fair(actor, _fair_id(request))
+    panel = await fairs_plan.booth_panel(fair, request.path_params["code"], actor)
+    return render(request, "fairs/booth.html", {
+        "fair": fair, "panel": panel, "is_owner": fairs.is_owner(actor, fair),
+        "visible": fairs_plan.assignments_visible(fair, actor),
+        "province": short_province_name(panel.exhibitor.province_code) if panel.exhibitor else "",
+    })
+
+
+async def directory_page(request: Request) -> Response:
+    actor = current_account(request)
+    fair = await fairs.visible_fair(actor, _fair_id(request))
+    return render(request, "fairs/directory.html", {
+        "fair": fair, "entries": await fairs_plan.directory(fair, actor),
+        "visible": fairs_plan.assignments_visible(fair, actor),
+    })
+
+
+async def directory_csv(request: Request) -> Response:
+    actor = current_account(request)
+    fair = await fairs.visible_fair(actor, _fair_id(request))
+    body = fairs_plan.directory_csv(await fairs_plan.directory(fair, actor))
+    return Response(body, media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="fair-{fair.id}-exhibitors.csv"'})
+
+
+async def _apply_form(request: Request, fair: Fair, form: FormState, chosen: list[str],
+                      preferences: list[str], status_code: int = 200) -> Response:
+    producer = await own_producer(current_account(request))
+    products = await Product.filter(producer=producer).exclude(
+        status=ProductStatus.ARCHIVED).order_by("name")
+    problems = {p.id: fairs_applications.product_problem(fair, p) for p in products}
+    return render(request, "fairs/apply.html", {
+        "fair": fair, "form": form, "products": products, "problems": problems,
+        "chosen": chosen, "preferences": preferences + [""] * (PREFERENCE_SLOTS - len(preferences)),
+        "booths": await booths_of(fair), "plan": await fairs_plan.floor_plan(fair, None),
+        "window": fairs.window(fair, fairs.utcnow()),
+    }, status_code=status_code)
+
+
+async def apply(request: Request) -> Response:
+    actor = current_account(request)
+    await own_producer(actor)
+    fair = await fairs.visible_fair(actor, _fair_id(request))
+    if request.method == "GET":
+        application = await _own_application(request, fair)
+        if application is None:
+            return await _apply_form(request, fair, FormState({"booths_wanted": "1"}), [], [])
+        chosen = [str(i) for i in await application.products.all().values_list("id", flat=True)]
+        return await _apply_form(request, fair, FormState(
+            {"booths_wanted": str(application.booths_wanted)}), chosen,
+            list(application.preferences))
+    form = await request.form()
+    chosen = [str(v) for v in form.getlist("products")]
+    preferences = [str(form.get(f"pref_{i}", "")).strip() for i in range(1, PREFERENCE_SLOTS + 1)]
+    preferences = [p for p in preferences if p]
+    data: dict[str, Any] = {"products": chosen, "preferences": preferences,
+                            "booths_wanted": str(form.get("booths_wanted", "1"))}
+    try:
+        await fairs_applications.apply_for_booths(actor, fair.id, data, now=fairs.utcnow())
+    except ValidationFailed as exc:
+        state = FormState({"booths_wanted": data["booths_wanted"]}, exc.errors)
+        return await _apply_form(request, fair, state, chosen, preferences, 422)
+    return RedirectResponse(f"/fairs/{fair.id}?applied=1", status_code=303)
+
+
+async def withdraw(request: Request) -> Response:
+    fair_id = _fair_id(request)
+    await fairs_applications.withdraw_application(current_account(request), fair_id,
+                                                  now=fairs.utcnow())
+    return RedirectResponse(f"/fairs/{fair_id}?withdrawn=1", status_code=303)
+
+
+routes = [
+    Route("/fairs", fair_list, name="fairs"),
+    Route("/fairs/{fair_id:int}", fair_page, name="fair"),
+    Route("/fairs/{fair_id:int}/plan", plan_page, name="fair_plan"),
+    Route("/fairs/{fair_id:int}/booths/{code}", booth_page, name="fair_booth"),
+    Route("/fairs/{fair_id:int}/directory", directory_page, name="fair_directory"),
+    Route("/fairs/{fair_id:int}/directory.csv", directory_csv, name="fair_directory_csv"),
+    Route("/fairs/{fair_id:int}/apply", apply, methods=["GET", "POST"], name="fair_apply"),
+    Route("/fairs/{fair_id:int}/withdraw", withdraw, methods=["POST"], name="fair_withdraw"),
+]
