@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gettext as gettext_module
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 from io import BytesIO
@@ -31,6 +33,17 @@ def translations(language: str) -> gettext_module.NullTranslations:
     write_mo(buffer, catalog)
     buffer.seek(0)
     return gettext_module.GNUTranslations(buffer)
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """Compose messages in a recipient's language, whoever triggered them."""
+    previous = current_language()
+    set_language(language)
+    try:
+        yield
+    finally:
+        set_language(previous)
 
 
 def set_language(language: str) -> None:

@@ -27,6 +27,7 @@ from matchmaking.enums import (
 )
 from matchmaking.errors import NotFound, ValidationFailed
 from matchmaking.models import Account, Producer, Product, SearchOutbox
+from matchmaking.parsing import parse_day, parse_vnd, parse_whole
 from matchmaking.permissions import require_role
 from matchmaking.places import is_province, resolve_province, ward_in_province
 from matchmaking.taxonomy import SUBGROUPS, UNITS
@@ -43,45 +44,6 @@ def add_months(day: date, months: int) -> date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def parse_vnd(value: object) -> int | None:
-    """Whole đồng from '120.000', '120,000 ₫', '120000' or an int; None if not a whole amount."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else None
-    text = str(value or "").strip().lower()
-    for suffix in ("₫", "vnđ", "vnd", "đồng", "đ", "d"):
-        text = text.removesuffix(suffix).strip()
-    if not re.fullmatch(r"\d{1,3}([.,\s]\d{3})+|\d+", text):
-        return None
-    return int(re.sub(r"[.,\s]", "", text))
-
-
-def _int(value: object) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    text = str(value or "").strip().replace(".", "").replace(",", "")
-    return int(text) if re.fullmatch(r"-?\d+", text) else None
-
-
-def _date(value: object) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value or "").strip()
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
 
 
 def _marks(value: object) -> list[str] | None:
@@ -136,14 +98,14 @@ def validate_product(data: Mapping[str, Any]) -> ProductInput:
     subgroup = text.get("subgroup", "")
     if group is not None and subgroup not in SUBGROUPS[group]:
         errors["subgroup"] = _("Choose a sub-group of the chosen group.")
-    stars = _int(data.get("stars")) if text.get("stars") else None
+    stars = parse_whole(data.get("stars")) if text.get("stars") else None
     if text.get("stars") and stars not in (3, 4, 5):
         errors["stars"] = _("An OCOP rating has 3, 4 or 5 stars.")
     certificate_number = text.get("certificate_number") or None
-    decision_date = _date(data.get("decision_date")) if text.get("decision_date") else None
+    decision_date = parse_day(data.get("decision_date")) if text.get("decision_date") else None
     if text.get("decision_date") and decision_date is None:
         errors["decision_date"] = _("Enter a date as dd/mm/yyyy.")
-    expiry = _date(data.get("certificate_expiry")) if text.get("certificate_expiry") else None
+    expiry = parse_day(data.get("certificate_expiry")) if text.get("certificate_expiry") else None
     if text.get("certificate_expiry") and expiry is None:
         errors["certificate_expiry"] = _("Enter a date as dd/mm/yyyy.")
     if stars is not None:
@@ -161,15 +123,15 @@ def validate_product(data: Mapping[str, Any]) -> ProductInput:
     unit = text.get("unit", "")
     if unit not in UNITS:
         errors["unit"] = _("Choose a unit from the list.")
-    min_order = _int(data.get("min_order")) if text.get("min_order") else 1
+    min_order = parse_whole(data.get("min_order")) if text.get("min_order") else 1
     if min_order is None or min_order < 1:
         errors["min_order"] = _("The minimum order is a whole number, at least 1.")
-    capacity = _int(data.get("monthly_capacity"))
+    capacity = parse_whole(data.get("monthly_capacity"))
     if capacity is None or capacity < 1:
         errors["monthly_capacity"] = _("Enter the monthly capacity as a whole number.")
     elif min_order is not None and capacity < min_order:
         errors["monthly_capacity"] = _("The monthly capacity must be at least the minimum order.")
-    shelf_life = _int(data.get("shelf_life_days")) if text.get("shelf_life_days") else None
+    shelf_life = parse_whole(data.get("shelf_life_days")) if text.get("shelf_life_days") else None
     if text.get("shelf_life_days") and (shelf_life is None or shelf_life < 0):
         errors["shelf_life_days"] = _("Enter the shelf life in days.")
     marks = _marks(data.get("quality_marks", []))
@@ -227,10 +189,10 @@ def validate_profile(data: Mapping[str, Any]) -> dict[str, Any]:
     if tax_code and not TAX_CODE.match(tax_code):
         errors["tax_code"] = _("A tax code has 10 digits, or 10 digits, a dash and 3 more.")
     province_text = text.get("province_code", "")
-    province = _int(province_text) if province_text.isdigit() else resolve_province(province_text)
+    province = parse_whole(province_text) if province_text.isdigit() else resolve_province(province_text)
     if province is None or not is_province(province):
         errors["province_code"] = _("Choose a province.")
-    ward = _int(text.get("ward_code")) if text.get("ward_code") else None
+    ward = parse_whole(text.get("ward_code")) if text.get("ward_code") else None
     if ward is not None and province is not None and not ward_in_province(ward, province):
         errors["ward_code"] = _("This ward or commune is not in the chosen province.")
     phone = text.get("phone", "")

@@ -7,8 +7,7 @@ re-examines demands changed since its last run, sees it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -16,10 +15,10 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from config import i18n
 from config.i18n import gettext as _
+from config.i18n import speaking
 from matchmaking import audit
-from matchmaking.catalogue import PHONE, TAX_CODE, parse_vnd
+from matchmaking.catalogue import PHONE, TAX_CODE
 from matchmaking.enums import (
     BuyerKind,
     DemandStatus,
@@ -32,6 +31,7 @@ from matchmaking.enums import (
 from matchmaking.errors import NotFound, ValidationFailed
 from matchmaking.models import Account, Buyer, Demand, Notification, Quote
 from matchmaking.notifications import notify
+from matchmaking.parsing import parse_day, parse_vnd, parse_whole
 from matchmaking.permissions import require_account, require_role
 from matchmaking.places import is_province, resolve_province
 from matchmaking.taxonomy import SUBGROUPS, UNITS, group_of
@@ -39,31 +39,6 @@ from matchmaking.taxonomy import SUBGROUPS, UNITS, group_of
 MAX_QUANTITY = 1_000_000_000
 ACTIVE_QUOTES = (QuoteStatus.SUBMITTED, QuoteStatus.SHORTLISTED, QuoteStatus.ACCEPTED)
 PENDING_QUOTES = (QuoteStatus.SUBMITTED, QuoteStatus.SHORTLISTED)
-
-
-def parse_whole(value: object) -> int | None:
-    """A whole number from an int or text such as '1.200'; None otherwise."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    text = str(value or "").strip().replace(".", "").replace(",", "").replace(" ", "")
-    return int(text) if re.fullmatch(r"-?\d{1,12}", text) else None
-
-
-def parse_day(value: object) -> date | None:
-    """A date from ISO text, dd/mm/yyyy or dd-mm-yyyy; None otherwise."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value or "").strip()
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
 
 
 def _province(value: object) -> int | None:
@@ -386,15 +361,6 @@ def account_of(owner: object) -> Account | None:
     return owner if isinstance(owner, Account) else None
 
 
-@contextmanager
-def speaking(language: str) -> Iterator[None]:
-    """Compose messages in the recipient's language, whoever triggered them."""
-    previous = i18n.current_language()
-    i18n.set_language(language)
-    try:
-        yield
-    finally:
-        i18n.set_language(previous)
 
 
 async def inbox(actor: Account | None, *, limit: int = 100) -> list[Notification]:

@@ -17,25 +17,12 @@ from matchmaking import audit
 from matchmaking.enums import FairStatus, ProductGroup, Role
 from matchmaking.errors import NotFound, ValidationFailed
 from matchmaking.models import Account, Fair
+from matchmaking.parsing import parse_day
 from matchmaking.permissions import require_role
 from matchmaking.places import is_province, resolve_province
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 GROUPS = tuple(g.value for g in ProductGroup)
-
-
-def parse_day(value: object) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value or "").strip()
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
 
 
 def parse_moment(value: object) -> datetime | None:

@@ -76,7 +76,7 @@ def _flag(value: object) -> bool:
 
 
 def parse_price(value: object) -> int | None:
-    from matchmaking.catalogue import parse_vnd
+    from matchmaking.parsing import parse_vnd
 
     if value is None or str(value).strip() == "":
         return 0

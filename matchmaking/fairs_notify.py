@@ -5,23 +5,12 @@ Call inside the transaction of the change, so a rolled-back change sends nothing
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 from config import i18n
 from config.i18n import gettext as _
 from matchmaking import mail
 from matchmaking.models import Account, BoothApplication, Fair, Notification, Producer
-
-
-@contextmanager
-def _language(language: str) -> Iterator[None]:
-    previous = i18n.current_language()
-    i18n.set_language(language)
-    try:
-        yield
-    finally:
-        i18n.set_language(previous)
 
 
 async def notify(
@@ -35,7 +24,7 @@ async def notify(
     producer: Producer = await Producer.get(id=application.producer_id)  # type: ignore[attr-defined]
     account = await Account.get_or_none(id=producer.owner_id) if producer.owner_id else None  # type: ignore[attr-defined]
     language = str(account.language) if account else i18n.DEFAULT_LANGUAGE
-    with _language(language):
+    with i18n.speaking(language):
         title, body = message()
     link = f"/fairs/{fair.id}"
     if account is not None:

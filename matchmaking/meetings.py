@@ -13,9 +13,7 @@ them, and only the organiser changes the schedule.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
@@ -25,9 +23,9 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from config import i18n
 from config.i18n import gettext as _
-from matchmaking import audit, mail
+from config.i18n import speaking
+from matchmaking import audit, notifications
 from matchmaking.enums import FairStatus, MeetingRequestStatus, Role
 from matchmaking.errors import Forbidden, NotFound, ValidationFailed
 from matchmaking.meeting_parties import (
@@ -45,9 +43,9 @@ from matchmaking.models import (
     Fair,
     MeetingRequest,
     MeetingSession,
-    Notification,
     Producer,
 )
+from matchmaking.parsing import parse_whole
 from matchmaking.permissions import require_account, require_role
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -93,15 +91,6 @@ def parse_local(value: object) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=VN)
 
 
-def _whole(value: object) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    text = str(value or "").strip()
-    return int(text) if re.fullmatch(r"\d{1,6}", text) else None
-
-
 def validate_session(
     data: Mapping[str, Any], fair: Fair, others: list[MeetingSession], *, now: datetime
 ) -> dict[str, Any]:
@@ -119,7 +108,7 @@ def validate_session(
         "tables": _("A session has 1 to 500 tables."),
     }
     for field, (low, high) in LIMITS.items():
-        number = _whole(data.get(field))
+        number = parse_whole(data.get(field), max_digits=6)
         if number is None or not low <= number <= high:
             errors[field] = messages[field]
         else:
@@ -256,22 +245,11 @@ async def directory(actor: Account | None, session_id: int, *, query: str = "") 
 # Requests --------------------------------------------------------------------------------
 
 
-@contextmanager
-def speaking(language: str) -> Iterator[None]:
-    """Compose a message in its recipient's language, whoever triggered it."""
-    previous = i18n.current_language()
-    i18n.set_language(language)
-    try:
-        yield
-    finally:
-        i18n.set_language(previous)
 
 
 async def notify(account: Account, *, kind: str, title: str, body: str, link: str) -> None:
     """An inbox message and the same by email; call inside the transaction of the change."""
-    await Notification.create(account=account, kind=kind, title=title[:200], body=body,
-                              link=link[:300])
-    await mail.queue(to=account.email, subject=title, body=f"{body}\n\n{link}")
+    await notifications.notify(account, kind=kind, title=title, body=body, link=link)
 
 
 def _before_deadline(session: MeetingSession, now: datetime) -> None:

@@ -18,7 +18,7 @@ from tortoise.transactions import in_transaction
 from config.i18n import format_vnd
 from config.i18n import gettext as _
 from matchmaking import audit
-from matchmaking.catalogue import own_producer, parse_vnd
+from matchmaking.catalogue import own_producer
 from matchmaking.demands import (
     ACTIVE_QUOTES,
     PENDING_QUOTES,
@@ -45,6 +45,7 @@ from matchmaking.models import (
     SourcingShare,
 )
 from matchmaking.notifications import notify
+from matchmaking.parsing import parse_vnd
 from matchmaking.places import short_province_name
 
 MAX_LEAD_TIME_DAYS = 730

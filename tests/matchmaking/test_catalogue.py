@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 
-from matchmaking.catalogue import add_months, parse_vnd, validate_product
+from matchmaking.catalogue import add_months, validate_product
 from matchmaking.errors import ValidationFailed
+from matchmaking.parsing import parse_vnd
 
 GOOD = {
     "name": "Trà Shan tuyết cổ thụ", "group": "beverages", "subgroup": "tea", "stars": "4",

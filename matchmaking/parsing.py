@@ -1,0 +1,49 @@
+"""Reading what people type into forms, spreadsheets and JSON: numbers, dates, đồng."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+DATE_PATTERNS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
+
+
+def parse_whole(value: object, *, max_digits: int = 12) -> int | None:
+    """A whole number from an int or text such as '1.200' or '1 200'; None otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    text = str(value or "").strip().replace(".", "").replace(",", "").replace(" ", "")
+    return int(text) if re.fullmatch(rf"-?\d{{1,{max_digits}}}", text) else None
+
+
+def parse_day(value: object) -> date | None:
+    """A date from ISO text, dd/mm/yyyy or dd-mm-yyyy; None otherwise."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value or "").strip()
+    for pattern in DATE_PATTERNS:
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def parse_vnd(value: object) -> int | None:
+    """Whole đồng from '120.000', '120,000 ₫', '120000' or an int; None if not a whole amount."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    text = str(value or "").strip().lower()
+    for suffix in ("₫", "vnđ", "vnd", "đồng", "đ", "d"):
+        text = text.removesuffix(suffix).strip()
+    if not re.fullmatch(r"\d{1,3}([.,\s]\d{3})+|\d+", text):
+        return None
+    return int(re.sub(r"[.,\s]", "", text))
