@@ -202,7 +202,7 @@ def cmd_jobs_list(args: argparse.Namespace, settings: Settings) -> int:
     from jobs.registry import JOBS
 
     for name, spec in sorted(JOBS.items()):
-        print(f"{name:16} every {spec.seconds:>5} s  {spec.description}")
+        print(f"{name:20} every {spec.seconds:>6} s  {spec.description}")
     return 0
 
 
