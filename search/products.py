@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+import json
+from collections.abc import Mapping
+from datetime import date, datetime
 from typing import Any
 
 from matchmaking.enums import ProductStatus
@@ -70,40 +72,73 @@ def expiry_day(day: date | None) -> int | None:
     return day.year * 10_000 + day.month * 100 + day.day if day else None
 
 
+# The columns a document is built from, as `Product.values(*ROW_FIELDS)` returns them: a full
+# rebuild reads plain rows, which is several times faster than building model instances.
+ROW_FIELDS = (
+    "id", "name", "group", "subgroup", "description", "stars", "certificate_expiry", "price_vnd",
+    "unit", "min_order", "monthly_capacity", "quality_marks", "status", "published_at",
+    "updated_at", "producer_id", "producer__name", "producer__kind", "producer__province_code",
+    "producer__ward_code",
+)
+
+
 def document(product: Product, today: date) -> dict[str, Any]:
     """The search document of a product whose producer is loaded."""
     producer = product.producer
-    places = [short_province_name(producer.province_code), ward_name(producer.ward_code)]
-    published = product.published_at or product.updated_at
+    row = {name: getattr(product, name) for name in ROW_FIELDS if "__" not in name}
+    row.update({
+        "producer_id": producer.id, "producer__name": producer.name, "producer__kind": producer.kind,
+        "producer__province_code": producer.province_code,
+        "producer__ward_code": producer.ward_code,
+    })
+    return document_from_row(row, today)
+
+
+def _day(value: object) -> date | None:
+    return date.fromisoformat(value[:10]) if isinstance(value, str) else value  # type: ignore[return-value]
+
+
+def _moment(value: object) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) else value  # type: ignore[return-value]
+
+
+def document_from_row(row: Mapping[str, Any], today: date) -> dict[str, Any]:
+    """The search document of one row of ROW_FIELDS, decoded or as the driver returns it
+    (SQLite gives dates and JSON as text)."""
+    province = row["producer__province_code"]
+    places = [short_province_name(province), ward_name(row["producer__ward_code"])]
+    published = _moment(row["published_at"] or row["updated_at"])
+    stars, expiry = row["stars"], _day(row["certificate_expiry"])
+    marks = row["quality_marks"]
+    if isinstance(marks, str):
+        marks = json.loads(marks)
     return {
-        "id": product.id,
-        "name": product.name,
-        "group": str(product.group),
-        "subgroup": product.subgroup,
-        "subgroup_label": product.subgroup.replace("_", " "),
-        "description": product.description[:2000],
-        "stars": product.stars,
-        "certified": is_certified(product, today),
-        "certificate_expiry": product.certificate_expiry.isoformat()
-        if product.certificate_expiry
-        else None,
+        "id": row["id"],
+        "name": row["name"],
+        "group": str(row["group"]),
+        "subgroup": row["subgroup"],
+        "subgroup_label": row["subgroup"].replace("_", " "),
+        "description": row["description"][:2000],
+        "stars": stars,
+        "certified": stars is not None and stars >= 3 and expiry is not None and expiry >= today,
+        "certificate_expiry": expiry.isoformat() if expiry else None,
         # YYYYMMDD as a number, so searches filter on validity at query time, not index time.
-        "certificate_expiry_day": expiry_day(product.certificate_expiry),
-        "price_vnd": product.price_vnd,
-        "unit": product.unit,
-        "min_order": product.min_order,
-        "monthly_capacity": product.monthly_capacity,
-        "quality_marks": list(product.quality_marks),
-        "status": str(product.status),
-        "province_code": producer.province_code,
+        "certificate_expiry_day": expiry_day(expiry),
+        "price_vnd": row["price_vnd"],
+        "unit": row["unit"],
+        "min_order": row["min_order"],
+        "monthly_capacity": row["monthly_capacity"],
+        "quality_marks": list(marks or []),
+        "status": str(row["status"]),
+        "province_code": province,
         "places": [place for place in places if place],
         "published_ts": int(published.timestamp()) if published else 0,
         "producer": {
-            "id": producer.id,
-            "name": producer.name,
-            "kind": str(producer.kind),
-            "province_code": producer.province_code,
-            "province": short_province_name(producer.province_code),
+            "id": row["producer_id"],
+            "name": row["producer__name"],
+            "kind": str(row["producer__kind"]),
+            "province_code": province,
+            "province": short_province_name(province),
         },
     }
 

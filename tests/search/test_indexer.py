@@ -89,3 +89,13 @@ async def test_outbox_kept_while_search_is_down(db: str, search: SearchClient, f
 
     await sync_outbox(search, today=date.today())
     assert _search(search, "cam cao phong")["hits"][0]["id"] == product.id
+
+
+async def test_rebuild_documents_equal_the_model_mapping(db: str, search: SearchClient) -> None:
+    product = await make_product(name="Gạo ST25 Sóc Trăng", quality_marks=["vietgap", "gi"])
+    await reindex(search, today=date.today())
+    index = search.raw.index(search.index_uid(products.INDEX))
+    stored = dict(search.call(index.get_document, product.id))
+    await product.fetch_related("producer")
+    expected = products.document(product, date.today())
+    assert {k: stored[k] for k in expected} == expected
