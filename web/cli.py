@@ -40,10 +40,12 @@ async def _with_database(settings: Settings, work: Callable[[], Coroutine[Any, A
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
+    from config.settings import session_secret
     from web.runtime import catch_up_index, check_port_free, export_search, search_server
 
     host, port = args.host or settings.host, args.port or settings.port
     workers = args.workers or settings.web_workers
+    session_secret(settings)  # a missing SECRET_KEY in production is one line here, not a crash later
     check_port_free(host, port)
     _run(_with_database(settings, _ok))
     with search_server(settings) as live:

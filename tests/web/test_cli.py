@@ -168,3 +168,8 @@ def test_restart_keeps_data(env: dict[str, str], served: tuple[subprocess.Popen[
         again.send_signal(signal.SIGTERM)
         again.wait(timeout=30)
     assert_one_clear_line(ocop(*account, env=env), "email")
+
+
+def test_production_without_secret_key_is_one_line(env: dict[str, str]) -> None:
+    env.update({"OCOP_ENV": "production", "MEILI_URL": "http://127.0.0.1:9", "MEILI_MASTER_KEY": "k" * 20})
+    assert_one_clear_line(ocop("serve", env=env), "SECRET_KEY")
