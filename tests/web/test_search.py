@@ -142,7 +142,7 @@ async def test_search_page_shows_highlighted_hits_and_facets(
     assert f'/products/{made["tea"].id}"' in html
     assert re.search(r'id="result-count">2 products found<', html)
     province_link = f'href="/search?q=tra+shan+tuyet&amp;province={TUYEN_QUANG}">Tuyên Quang</a>'
-    assert f'{province_link} <span class="count">2<' in html
+    assert f'{province_link} <span class="facet-count">2<' in html
     assert "Certificate expired on" in html
     assert "degraded-notice" not in html
     assert "Trà nháp" not in html
@@ -170,7 +170,7 @@ async def test_search_page_without_results_suggests_a_way_out(
 
     assert 'id="no-results"' in html
     assert 'href="/search?q=tra">Remove all filters and search again' in html
-    assert 'href="/search?group=beverages">Beverages</a> <span class="count">2<' in html
+    assert 'href="/search?group=beverages">Beverages</a> <span class="facet-count">2<' in html
 
 
 async def test_search_page_paginates(english: httpx.AsyncClient, search: SearchClient) -> None:
