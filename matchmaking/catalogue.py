@@ -177,7 +177,26 @@ async def own_product(actor: Account | None, product_id: int) -> Product:
     return product
 
 
+def check_organisation(
+    text: Mapping[str, str], errors: dict[str, str]
+) -> tuple[str | None, int | None, str]:
+    """Tax code, province (old or new name, or code) and phone of a producer or buyer profile;
+    adds a message to `errors` for each that is wrong."""
+    tax_code = text.get("tax_code") or None
+    if tax_code and not TAX_CODE.match(tax_code):
+        errors["tax_code"] = _("A tax code has 10 digits, or 10 digits, a dash and 3 more.")
+    province = resolve_province(text.get("province_code", ""))
+    if province is None or not is_province(province):
+        errors["province_code"] = _("Choose a province.")
+        province = None
+    phone = text.get("phone", "")
+    if phone and not PHONE.match(phone):
+        errors["phone"] = _("Enter a phone number of 8 to 15 digits.")
+    return tax_code, province, phone
+
+
 def validate_profile(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A producer profile's fields; ValidationFailed names every wrong one."""
     errors: dict[str, str] = {}
     text = {k: str(v).strip() if v is not None else "" for k, v in data.items()}
     if not text.get("name"):
@@ -185,19 +204,10 @@ def validate_profile(data: Mapping[str, Any]) -> dict[str, Any]:
     kind = text.get("kind", "")
     if kind not in {k.value for k in ProducerKind}:
         errors["kind"] = _("Choose the kind of producer.")
-    tax_code = text.get("tax_code") or None
-    if tax_code and not TAX_CODE.match(tax_code):
-        errors["tax_code"] = _("A tax code has 10 digits, or 10 digits, a dash and 3 more.")
-    province_text = text.get("province_code", "")
-    province = parse_whole(province_text) if province_text.isdigit() else resolve_province(province_text)
-    if province is None or not is_province(province):
-        errors["province_code"] = _("Choose a province.")
+    tax_code, province, phone = check_organisation(text, errors)
     ward = parse_whole(text.get("ward_code")) if text.get("ward_code") else None
     if ward is not None and province is not None and not ward_in_province(ward, province):
         errors["ward_code"] = _("This ward or commune is not in the chosen province.")
-    phone = text.get("phone", "")
-    if phone and not PHONE.match(phone):
-        errors["phone"] = _("Enter a phone number of 8 to 15 digits.")
     if errors:
         raise ValidationFailed(errors)
     return {

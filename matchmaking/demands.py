@@ -18,7 +18,7 @@ from tortoise.transactions import in_transaction
 from config.i18n import gettext as _
 from config.i18n import speaking
 from matchmaking import audit
-from matchmaking.catalogue import PHONE, TAX_CODE
+from matchmaking.catalogue import check_organisation
 from matchmaking.enums import (
     BuyerKind,
     DemandStatus,
@@ -68,15 +68,7 @@ def validate_buyer_profile(data: Mapping[str, Any]) -> dict[str, Any]:
     kind = text.get("kind", "")
     if kind not in {k.value for k in BuyerKind}:
         errors["kind"] = _("Choose the kind of buyer.")
-    tax_code = text.get("tax_code") or None
-    if tax_code and not TAX_CODE.match(tax_code):
-        errors["tax_code"] = _("A tax code has 10 digits, or 10 digits, a dash and 3 more.")
-    province = _province(data.get("province_code"))
-    if province is None:
-        errors["province_code"] = _("Choose a province.")
-    phone = text.get("phone", "")
-    if phone and not PHONE.match(phone):
-        errors["phone"] = _("Enter a phone number of 8 to 15 digits.")
+    tax_code, province, phone = check_organisation(text, errors)
     if errors:
         raise ValidationFailed(errors)
     return {
