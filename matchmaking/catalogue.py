@@ -177,6 +177,18 @@ async def own_product(actor: Account | None, product_id: int) -> Product:
     return product
 
 
+async def visible_product(actor: Account | None, product_id: int) -> Product:
+    """A published product, or any product to its own producer or an admin; NotFound otherwise."""
+    product = await Product.get_or_none(id=product_id).select_related("producer")
+    if product is None:
+        raise NotFound("product")
+    if product.status != ProductStatus.PUBLISHED:
+        owner_id = product.producer.owner_id  # type: ignore[attr-defined]
+        if actor is None or (actor.role != Role.ADMIN and owner_id != actor.id):
+            raise NotFound("product")
+    return product
+
+
 def check_organisation(
     text: Mapping[str, str], errors: dict[str, str]
 ) -> tuple[str | None, int | None, str]:

@@ -12,7 +12,7 @@ from starlette.routing import Route
 from config.i18n import gettext as _
 from matchmaking import catalogue
 from matchmaking.enums import ProductStatus, Role
-from matchmaking.errors import NotFound, ValidationFailed
+from matchmaking.errors import ValidationFailed
 from matchmaking.models import Producer, Product
 from matchmaking.permissions import require_role
 from matchmaking.places import short_province_name
@@ -168,12 +168,9 @@ async def get_product(request: Request) -> Response:
       200: {description: the product}
       404: {description: no such published product}
     """
-    product_id = int(request.path_params["product_id"])
-    product = await Product.get_or_none(id=product_id)
-    if product is None:
-        raise NotFound("product")
-    if product.status != ProductStatus.PUBLISHED:
-        product = await catalogue.own_product(current_account(request), product_id)
+    product = await catalogue.visible_product(
+        current_account(request), int(request.path_params["product_id"])
+    )
     return JSONResponse(product_json(product, date.today()))
 
 

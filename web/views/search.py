@@ -14,10 +14,11 @@ from starlette.routing import Route
 
 from config.i18n import gettext as _
 from config.settings import Settings
+from matchmaking import catalogue
 from matchmaking.catalogue import producer_products
-from matchmaking.enums import ProductStatus, QualityMark, Role
+from matchmaking.enums import QualityMark
 from matchmaking.errors import NotFound, ValidationFailed
-from matchmaking.models import Account, Producer, Product, ProductImage
+from matchmaking.models import Producer, Product, ProductImage
 from matchmaking.places import short_province_name, ward_name
 from search.fallback import find_products
 from search.products import is_certified
@@ -118,23 +119,9 @@ async def search(request: Request) -> Response:
     return render(request, "search/results.html", context, 422 if errors else 200)
 
 
-def _owns(actor: Account | None, producer: Producer) -> bool:
-    if actor is None:
-        return False
-    return actor.role == Role.ADMIN or producer.owner_id == actor.id  # type: ignore[attr-defined]
-
-
 async def _visible_product(request: Request) -> Product:
-    """A published product, or any product of the caller's own; NotFound otherwise."""
-    product = await Product.get_or_none(id=request.path_params["product_id"]).select_related(
-        "producer"
-    )
-    if product is None:
-        raise NotFound("product")
-    if product.status != ProductStatus.PUBLISHED and not _owns(current_account(request),
-                                                                 product.producer):
-        raise NotFound("product")
-    return product
+    return await catalogue.visible_product(current_account(request),
+                                           int(request.path_params["product_id"]))
 
 
 def product_url(request: Request, product: Product) -> str:
