@@ -29,7 +29,7 @@ from matchmaking.enums import (
     Role,
 )
 from matchmaking.errors import NotFound, ValidationFailed
-from matchmaking.models import Account, Buyer, Demand, Notification, Quote
+from matchmaking.models import Account, Buyer, Demand, Quote
 from matchmaking.notifications import notify
 from matchmaking.parsing import parse_day, parse_vnd, parse_whole
 from matchmaking.permissions import require_account, require_role
@@ -346,32 +346,8 @@ async def expire_demands(*, today: date) -> int:
     return len(ids)
 
 
-# Inbox -----------------------------------------------------------------------------------
+# Owners ----------------------------------------------------------------------------------
 
 def account_of(owner: object) -> Account | None:
     """A fetched owner relation as an Account (relations to accounts are typed as Model)."""
     return owner if isinstance(owner, Account) else None
-
-
-
-
-async def inbox(actor: Account | None, *, limit: int = 100) -> list[Notification]:
-    """The actor's notifications, unread first, then newest first."""
-    account = require_account(actor)
-    unread = await Notification.filter(account=account, read_at=None).order_by("-id").limit(limit)
-    read = await Notification.filter(account=account, read_at__not_isnull=True).order_by(
-        "-id").limit(max(limit - len(unread), 0))
-    return [*unread, *read]
-
-
-async def mark_read(
-    actor: Account | None, notification_id: int | None = None, *, now: datetime
-) -> int:
-    """Mark one of the actor's notifications read (or all, without an id); another's is NotFound."""
-    account = require_account(actor)
-    query = Notification.filter(account=account, read_at=None)
-    if notification_id is not None:
-        if not await Notification.filter(id=notification_id, account=account).exists():
-            raise NotFound("notification")
-        query = query.filter(id=notification_id)
-    return await query.update(read_at=now)

@@ -10,7 +10,9 @@ from tortoise.transactions import in_transaction
 
 from config.i18n import translations
 from matchmaking import mail
+from matchmaking.errors import NotFound
 from matchmaking.models import Account, Demand, Match, Notification, Producer
+from matchmaking.permissions import require_account
 
 
 async def notify(
@@ -112,3 +114,25 @@ async def announce_new_matches(*, now: datetime, public_url: str = "",
         # Only this job writes matches, so the unannounced ones up to the last id read are these.
         await pending.filter(id__lte=max(r["id"] for r in rows)).update(notified_at=now)
     return notes, emails
+
+
+async def inbox(actor: Account | None, *, limit: int = 100) -> list[Notification]:
+    """The actor's notifications, unread first, then newest first."""
+    account = require_account(actor)
+    unread = await Notification.filter(account=account, read_at=None).order_by("-id").limit(limit)
+    read = await Notification.filter(account=account, read_at__not_isnull=True).order_by(
+        "-id").limit(max(limit - len(unread), 0))
+    return [*unread, *read]
+
+
+async def mark_read(
+    actor: Account | None, notification_id: int | None = None, *, now: datetime
+) -> int:
+    """Mark one of the actor's notifications read (or all, without an id); another's is NotFound."""
+    account = require_account(actor)
+    query = Notification.filter(account=account, read_at=None)
+    if notification_id is not None:
+        if not await Notification.filter(id=notification_id, account=account).exists():
+            raise NotFound("notification")
+        query = query.filter(id=notification_id)
+    return await query.update(read_at=now)

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from matchmaking import demands
+from matchmaking import demands, notifications
 from matchmaking.enums import BuyerKind, DemandStatus, QuoteStatus
 from matchmaking.errors import Forbidden, NotAuthenticated, NotFound, ValidationFailed
 from matchmaking.models import Account, Buyer, Demand, EmailMessage, Notification, Quote
@@ -252,9 +252,9 @@ async def test_inbox_marks_only_own_notifications_read(db: str) -> None:
     mine = await Notification.create(account=me, kind="x", title="a")
     theirs = await Notification.create(account=other, kind="x", title="b")
     with pytest.raises(NotFound):
-        await demands.mark_read(me, theirs.id, now=datetime.now(UTC))
-    assert await demands.mark_read(me, mine.id, now=datetime.now(UTC)) == 1
-    assert [n.id for n in await demands.inbox(me)] == [mine.id]
+        await notifications.mark_read(me, theirs.id, now=datetime.now(UTC))
+    assert await notifications.mark_read(me, mine.id, now=datetime.now(UTC)) == 1
+    assert [n.id for n in await notifications.inbox(me)] == [mine.id]
     assert (await Notification.get(id=theirs.id)).read_at is None
 
 

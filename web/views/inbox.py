@@ -8,27 +8,27 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from matchmaking import demands
+from matchmaking import notifications
 from matchmaking.permissions import require_account
 from web.auth import current_account
 from web.render import render
 
 
 async def inbox(request: Request) -> Response:
-    notifications = await demands.inbox(current_account(request))
-    return render(request, "inbox/inbox.html", {"notifications": notifications})
+    notes = await notifications.inbox(current_account(request))
+    return render(request, "inbox/inbox.html", {"notifications": notes})
 
 
 async def mark_read(request: Request) -> Response:
     """Mark one of the actor's notifications read."""
     account = require_account(current_account(request))
     notification_id = int(request.path_params["notification_id"])
-    await demands.mark_read(account, notification_id, now=datetime.now(UTC))
+    await notifications.mark_read(account, notification_id, now=datetime.now(UTC))
     return RedirectResponse("/inbox", status_code=303)
 
 
 async def mark_all_read(request: Request) -> Response:
-    await demands.mark_read(current_account(request), now=datetime.now(UTC))
+    await notifications.mark_read(current_account(request), now=datetime.now(UTC))
     return RedirectResponse("/inbox", status_code=303)
 
 
