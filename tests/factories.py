@@ -7,8 +7,8 @@ from datetime import date, timedelta
 from itertools import count
 from typing import Any
 
-from matchmaking.enums import ProducerKind, ProductGroup, ProductStatus
-from matchmaking.models import Producer, Product
+from matchmaking.enums import BuyerKind, ProducerKind, ProductGroup, ProductStatus
+from matchmaking.models import Account, Buyer, Demand, Producer, Product
 
 _sequence = count(1)
 
@@ -81,3 +81,36 @@ def _hash_once(hasher: Callable[[str], str]) -> str:
     if PASSWORD not in _hash_cache:
         _hash_cache[PASSWORD] = hasher(PASSWORD)
     return _hash_cache[PASSWORD]
+
+
+async def make_buyer(owner: Account | None = None, **overrides: Any) -> Buyer:
+    values: dict[str, Any] = {
+        "owner": owner or await make_account("buyer"), "name": "Siêu thị Nông sản Sạch",
+        "kind": BuyerKind.SUPERMARKET, "province_code": 1, "contact_name": "Chị Lan",
+        "phone": "0912 345 678", "email": "mua@sieuthi.test",
+    }
+    values.update(overrides)
+    return await Buyer.create(**values)
+
+
+async def make_demand(buyer: Buyer | None = None, **overrides: Any) -> Demand:
+    values: dict[str, Any] = {
+        "buyer": buyer or await make_buyer(), "title": "Cần 100 kg trà Shan tuyết",
+        "group": "beverages", "subgroup": "tea", "quantity": 100, "unit": "kg",
+        "delivery_province_code": 1, "needed_by": date.today() + timedelta(days=30),
+        "valid_until": date.today() + timedelta(days=20),
+    }
+    values.update(overrides)
+    return await Demand.create(**values)
+
+
+def owner(buyer: Buyer) -> Account:
+    """The account of a buyer made by make_buyer."""
+    assert isinstance(buyer.owner, Account)
+    return buyer.owner
+
+
+async def buyer_of(demand: Demand) -> Account:
+    """The account that owns a demand."""
+    buyer = await Buyer.get(id=demand.buyer_id).select_related("owner")  # type: ignore[attr-defined]
+    return owner(buyer)

@@ -10,8 +10,8 @@ import pytest
 from matchmaking import demands, notifications
 from matchmaking.enums import BuyerKind, DemandStatus, QuoteStatus
 from matchmaking.errors import Forbidden, NotAuthenticated, NotFound, ValidationFailed
-from matchmaking.models import Account, Buyer, Demand, EmailMessage, Notification, Quote
-from tests.factories import make_account, make_producer
+from matchmaking.models import Buyer, Demand, EmailMessage, Notification, Quote
+from tests.factories import make_account, make_buyer, make_demand, make_producer, owner
 
 TODAY = date(2026, 3, 2)
 LANG_SON = 20  # province code of Lạng Sơn (unchanged by the 2025 merger)
@@ -23,39 +23,6 @@ GOOD: dict[str, Any] = {
     "required_marks": ["vietgap", "organic"], "delivery_province_code": "Hà Giang",
     "needed_by": "2026-04-01", "valid_until": "15/03/2026",
 }
-
-
-async def make_buyer(owner: Account | None = None, **overrides: Any) -> Buyer:
-    values: dict[str, Any] = {
-        "owner": owner or await make_account("buyer"), "name": "Siêu thị Nông sản Sạch",
-        "kind": BuyerKind.SUPERMARKET, "province_code": 1, "contact_name": "Chị Lan",
-        "phone": "0912 345 678", "email": "mua@sieuthi.test",
-    }
-    values.update(overrides)
-    return await Buyer.create(**values)
-
-
-async def make_demand(buyer: Buyer | None = None, **overrides: Any) -> Demand:
-    values: dict[str, Any] = {
-        "buyer": buyer or await make_buyer(), "title": "Cần 100 kg trà Shan tuyết",
-        "group": "beverages", "subgroup": "tea", "quantity": 100, "unit": "kg",
-        "delivery_province_code": 1, "needed_by": date.today() + timedelta(days=30),
-        "valid_until": date.today() + timedelta(days=20),
-    }
-    values.update(overrides)
-    return await Demand.create(**values)
-
-
-def owner(buyer: Buyer) -> Account:
-    """The account of a buyer made by make_buyer."""
-    assert isinstance(buyer.owner, Account)
-    return buyer.owner
-
-
-async def buyer_of(demand: Demand) -> Account:
-    """The account that owns a demand."""
-    buyer = await Buyer.get(id=demand.buyer_id).select_related("owner")  # type: ignore[attr-defined]
-    return owner(buyer)
 
 
 def errors_of(**changes: object) -> dict[str, str]:

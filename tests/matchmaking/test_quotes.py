@@ -21,8 +21,15 @@ from matchmaking.models import (
     Quote,
     SourcingShare,
 )
-from tests.factories import make_account, make_producer, make_product
-from tests.matchmaking.test_demands import buyer_of, make_buyer, make_demand, owner
+from tests.factories import (
+    buyer_of,
+    make_account,
+    make_buyer,
+    make_demand,
+    make_producer,
+    make_product,
+    owner,
+)
 
 OFFER: dict[str, Any] = {"price_vnd": "380.000", "quantity": "60", "lead_time_days": "7",
                          "message": "Giao tại kho Hà Nội"}

@@ -185,8 +185,7 @@ async def test_producer_api_refuses_other_roles(
 
 async def test_another_buyers_demand_and_quotes_are_404_everywhere(client: httpx.AsyncClient) -> None:
     from matchmaking.models import Demand, Quote
-    from tests.factories import make_producer
-    from tests.matchmaking.test_demands import make_buyer, make_demand
+    from tests.factories import make_buyer, make_demand, make_producer
 
     demand = await make_demand()
     quote = await Quote.create(demand=demand, producer=await make_producer(), price_vnd=1000,
@@ -212,8 +211,7 @@ async def test_another_buyers_demand_and_quotes_are_404_everywhere(client: httpx
 
 async def test_another_producers_quote_is_404(client: httpx.AsyncClient) -> None:
     from matchmaking.models import Quote
-    from tests.factories import make_producer
-    from tests.matchmaking.test_demands import make_demand
+    from tests.factories import make_demand, make_producer
 
     quote = await Quote.create(demand=await make_demand(), producer=await make_producer(),
                                price_vnd=1000, quantity=5, lead_time_days=1)
@@ -228,7 +226,7 @@ async def test_another_producers_quote_is_404(client: httpx.AsyncClient) -> None
 
 
 async def test_closed_demands_are_404_for_producers_and_organisers(client: httpx.AsyncClient) -> None:
-    from tests.matchmaking.test_demands import make_demand
+    from tests.factories import make_demand
 
     closed = await make_demand(status="closed")
     opened = await make_demand()

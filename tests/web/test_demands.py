@@ -18,8 +18,7 @@ from matchmaking.models import (
     Quote,
     SourcingShare,
 )
-from tests.factories import PASSWORD, make_account, make_producer, make_product
-from tests.matchmaking.test_demands import make_buyer, make_demand
+from tests.factories import PASSWORD, make_account, make_buyer, make_demand, make_producer, make_product
 from tests.web.helpers import log_in, post_form
 
 SOON = (date.today() + timedelta(days=30)).isoformat()
