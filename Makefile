@@ -7,14 +7,28 @@ STAMP := $(VENV)/.installed
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 DEMO_PRODUCTS ?= 3000
 
-.PHONY: install chromium run test test-sqlite test-postgres lint bench messages clean
+.PHONY: install upgrade chromium run test test-sqlite test-postgres lint bench messages clean
 
-$(STAMP): pyproject.toml
+LOCK := requirements.lock
+BOOTSTRAP_LOCK := requirements-bootstrap.lock
+UV := $(BIN)/uv
+COMPILE := pip compile --quiet --generate-hashes --python-version 3.11 \
+  --python-platform x86_64-manylinux_2_28 --custom-compile-command "make upgrade"
+
+# The venv holds exactly the lock: uv (itself pinned by hash) syncs it, then adds this project.
+$(STAMP): $(LOCK) $(BOOTSTRAP_LOCK) pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) is required" >&2; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	test -x $(UV) || $(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(BOOTSTRAP_LOCK)
+	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes $(LOCK)
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+# Move the lock to the newest versions pyproject.toml allows, then prove them with the suite.
+upgrade: $(STAMP)
+	$(UV) $(COMPILE) --upgrade --extra dev -o $(LOCK) pyproject.toml
+	sed -n 's/^\(uv==[^ ]*\).*/\1/p' $(LOCK) | $(UV) $(COMPILE) -o $(BOOTSTRAP_LOCK) -
+	$(MAKE) --no-print-directory test
 
 install: $(STAMP)
 	$(BIN)/ocop fetch-meili >/dev/null

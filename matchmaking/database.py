@@ -36,11 +36,17 @@ async def open_database(database_url: str) -> None:
         ) from None
 
 
-async def migrate_database(database_url: str) -> None:
-    """Apply every pending migration."""
+async def migrate_database(database_url: str) -> list[str]:
+    """Apply every pending migration; the names of those applied, in order."""
     _prepare_sqlite(database_url)
+    applied: list[str] = []
+
+    def record(event: str, app_label: str, name: str) -> None:
+        if event == "apply_done":
+            applied.append(f"{app_label}.{name}")
+
     try:
-        await migrate(config=tortoise_config(database_url))
+        await migrate(config=tortoise_config(database_url), progress=record)
     except Exception as exc:  # as above: report one line, not a driver traceback
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ConfigError(
@@ -48,6 +54,7 @@ async def migrate_database(database_url: str) -> None:
         ) from None
     finally:
         await Tortoise.close_connections()
+    return applied
 
 
 async def close_database() -> None:

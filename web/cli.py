@@ -94,8 +94,10 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
     from matchmaking.database import migrate_database
 
-    asyncio.run(migrate_database(settings.database_url))
-    print("database is up to date")
+    applied = asyncio.run(migrate_database(settings.database_url))
+    for name in applied:
+        print(f"applied {name}")
+    print(f"applied {len(applied)} migrations" if applied else "database is up to date: nothing to apply")
     return 0
 
 

@@ -11,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matchmaking.optim.booths_core import Group, Problem
+from matchmaking.optim.quiet import quiet_highs
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -129,8 +130,7 @@ def lp_bound(
 
 def _master(n_apps: int, n_booths: int, n_prov: int, limit: int | None) -> highspy.Highs:
     """Empty master LP: one row per application, booth and (capped) province."""
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    h = quiet_highs()
     h.changeObjectiveSense(highspy.ObjSense.kMaximize)
     inf = highspy.kHighsInf
     n_rows = n_apps + n_booths + n_prov

@@ -10,6 +10,8 @@ import highspy
 import numpy as np
 from scipy import sparse
 
+from matchmaking.optim.quiet import quiet_highs
+
 INF = math.inf
 
 
@@ -80,8 +82,7 @@ def solve_milp(
     """Maximise with HiGHS under a time limit, optionally from a feasible start."""
     if milp.n_cols == 0:
         return MilpResult([], 0.0, 0.0, True)
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    h = quiet_highs()
     h.setOptionValue("time_limit", max(float(time_limit), 0.01))
     h.setOptionValue("random_seed", int(seed))
     h.setOptionValue("mip_abs_gap", abs_gap)

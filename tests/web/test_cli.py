@@ -49,6 +49,16 @@ def test_unreachable_database_is_one_line(env: dict[str, str], free_port: int) -
     assert "hunter2" not in result.stderr
 
 
+def test_first_migrate_says_what_it_applied_and_the_second_that_nothing_is_left(
+    env: dict[str, str],
+) -> None:
+    first = ocop("migrate", env=env)
+    assert first.returncode == 0, first.stderr
+    assert "applied models.0001_initial" in first.stdout and "up to date" not in first.stdout
+    second = ocop("migrate", env=env)
+    assert second.stdout.strip() == "database is up to date: nothing to apply"
+
+
 def test_migrate_then_create_user_then_duplicate_is_refused(env: dict[str, str]) -> None:
     assert ocop("migrate", env=env).returncode == 0
     args = ("users", "create", "--email", "Ban.To.Chuc@so-nn.vn", "--role", "organiser")

@@ -72,3 +72,8 @@ def test_file_that_is_not_json_is_one_line(tmp_path: Path) -> None:
     result = subprocess.run([OCOP, "schedule-meetings", str(path)], env=env, capture_output=True,
                             text=True, timeout=60)
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_schedule_meetings_stdout_is_only_the_answer(tmp_path: Path) -> None:
+    result = run(tmp_path, "schedule-meetings", MEETINGS)
+    assert json.loads(result.stdout)["status"] == "optimal"
