@@ -58,7 +58,8 @@ test-postgres:
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/mypy config matchmaking search web jobs
+	$(BIN)/mypy config matchmaking search web jobs cli
+	$(BIN)/lint-imports
 
 bench: install
 	$(BIN)/python -m bench.run_all $(BENCH)

@@ -35,10 +35,10 @@ from typing import Any
 
 from config.settings import load_settings
 from matchmaking.database import close_database, migrate_database, open_database
+from matchmaking.demands.matching import match_demands
 from matchmaking.demo import vocabulary as voc
 from matchmaking.demo.seed import seed_demo
 from matchmaking.enums import DemandStatus, ProductStatus
-from matchmaking.matching import match_demands
 from matchmaking.models import Demand, Match, Product, SourcingShare
 from search import products as product_index
 from search.binary import ensure_binary

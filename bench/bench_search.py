@@ -29,10 +29,10 @@ from typing import Any
 import httpx
 
 from config.settings import load_settings
+from matchmaking.accounts.passwords import hash_password
 from matchmaking.database import close_database, migrate_database, open_database
 from matchmaking.demo import seed_demo
 from matchmaking.models import Product
-from matchmaking.passwords import hash_password
 from search import products
 from search.binary import ensure_binary
 from search.client import SearchClient

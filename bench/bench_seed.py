@@ -16,9 +16,9 @@ from pathlib import Path
 
 from tortoise import Tortoise
 
+from matchmaking.accounts.passwords import hash_password
 from matchmaking.database import close_database, migrate_database, open_database
 from matchmaking.demo import seed_demo
-from matchmaking.passwords import hash_password
 
 RESULTS = Path(__file__).parent / "results"
 PRODUCTS = int(os.environ.get("BENCH_SEED_PRODUCTS", "100000"))

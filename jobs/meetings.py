@@ -6,7 +6,7 @@ import logging
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from matchmaking.meeting_schedule import schedule_due_sessions
+from matchmaking.meetings.schedule import schedule_due_sessions
 
 if TYPE_CHECKING:
     from jobs.registry import JobContext

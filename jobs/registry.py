@@ -9,9 +9,10 @@ from datetime import UTC, date, datetime
 
 from config.settings import Settings
 from jobs.meetings import schedule_meetings
-from matchmaking import demands, mail
-from matchmaking.fairs_allocation import allocate_due_fairs
-from matchmaking.matching import match_demands
+from matchmaking import mail
+from matchmaking.demands import demands
+from matchmaking.demands.matching import match_demands
+from matchmaking.fairs.allocation import allocate_due_fairs
 from search.client import SearchClient
 from search.errors import SearchError
 from search.indexer import sync_outbox

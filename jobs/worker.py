@@ -21,12 +21,8 @@ async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
         await asyncio.wait_for(stop.wait(), seconds)
 
 
-async def run_worker(settings: Settings, search: SearchClient | None) -> int:
-    """Block until SIGINT/SIGTERM; 1 if leadership was lost (a supervisor restarts us)."""
-    from web.runtime import install_stop_signals
-
-    stop = asyncio.Event()
-    install_stop_signals(stop)
+async def run_worker(settings: Settings, search: SearchClient | None, *, stop: asyncio.Event) -> int:
+    """Run jobs while leader, until `stop` is set; 1 if leadership was lost (a supervisor restarts us)."""
     leadership = leadership_for(settings.database_url, settings.var_dir)
     announced = False
     while not stop.is_set():

@@ -3,7 +3,7 @@
 A demand's query is the words of its title and keywords without the noise buyers write around
 them (quantities, units, "cần", "giao", the delivery province, star counts); its filters are the
 demand's hard rules (published, its product group, minimum stars with a certificate valid in the
-needed-by month), which `matchmaking.scoring.excluded` then applies to the day. Identical queries
+needed-by month), which `matchmaking.demands.scoring.excluded` then applies to the day. Identical queries
 (demands of one kind) are sent once per call. Each hit carries
 Meilisearch's ranking score (0-1) as its relevance. A demand with a group whose words find fewer
 than `FILL_BELOW` products is topped up by a placeholder search on its filters (relevance 0).

@@ -18,12 +18,13 @@ from functools import cache
 from markupsafe import Markup, escape
 from tortoise.expressions import Q
 
+from matchmaking.catalogue.certification import is_certified
 from matchmaking.enums import ProductStatus
 from matchmaking.models import Product
 from matchmaking.places import fold
 from search.client import SearchClient
 from search.errors import SearchError
-from search.products import SYNONYMS, is_certified
+from search.products import SYNONYMS
 from search.query import ProductHit, ProductQuery, ProductResults, search_products
 
 log = logging.getLogger(__name__)

@@ -57,16 +57,6 @@ SETTINGS: dict[str, Any] = {
 }
 
 
-def is_certified(product: Product, today: date) -> bool:
-    """3-5 stars with a certificate that has not expired."""
-    return (
-        product.stars is not None
-        and product.stars >= 3
-        and product.certificate_expiry is not None
-        and product.certificate_expiry >= today
-    )
-
-
 def expiry_day(day: date | None) -> int | None:
     """A date as the number YYYYMMDD (None stays None), comparable inside Meilisearch filters."""
     return day.year * 10_000 + day.month * 100 + day.day if day else None

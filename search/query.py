@@ -368,7 +368,7 @@ def safe_highlight(text: str) -> Markup:
 
 
 def hit_certified(stars: int | None, expiry: date | None, today: date) -> bool:
-    """The same rule as search.products.is_certified, on plain values."""
+    """The same rule as matchmaking.catalogue.certification.is_certified, on plain values."""
     return stars is not None and stars >= 3 and expiry is not None and expiry >= today
 
 

@@ -58,9 +58,9 @@ PASSWORD = "Che-Shan-Tuyet-2026"
 
 
 async def make_account(role: str = "producer", **overrides: Any) -> Any:
+    from matchmaking.accounts.passwords import hash_password
     from matchmaking.enums import Language, Role
     from matchmaking.models import Account
-    from matchmaking.passwords import hash_password
 
     n = next(_sequence)
     values: dict[str, Any] = {

@@ -20,6 +20,7 @@ from config.settings import Settings, load_settings, session_secret
 from matchmaking.database import close_database, open_database
 from matchmaking.errors import DomainError
 from search.client import SearchClient
+from search.runtime import search_client_for
 from web import errors
 from web.api import auth as api_auth
 from web.api import catalogue as api_catalogue
@@ -45,14 +46,6 @@ from web.views import search as search_views
 log = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).parent / "static"
-
-
-def search_client_for(settings: Settings) -> SearchClient | None:
-    """The client for the configured Meilisearch, or None when none is known yet."""
-    if not settings.meili_url:
-        return None
-    key = str(settings.meili_master_key) if settings.meili_master_key else None
-    return SearchClient(settings.meili_url, key, prefix=settings.search_index_prefix)
 
 
 def routes(settings: Settings) -> list[BaseRoute]:

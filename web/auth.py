@@ -11,7 +11,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from config.settings import Settings
-from matchmaking.auth import api_token_account, session_account
+from matchmaking.accounts.auth import api_token_account, session_account
 from matchmaking.models import Account
 
 SESSION_COOKIE = "ocop_session"

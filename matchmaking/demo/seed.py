@@ -27,7 +27,7 @@ from matchmaking.enums import (
     Role,
 )
 from matchmaking.errors import DomainError
-from matchmaking.fairs_grid import generate_grid, validate_grid
+from matchmaking.fairs.grid import generate_grid, validate_grid
 from matchmaking.models import (
     Account,
     Booth,

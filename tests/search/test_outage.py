@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from config.settings import load_settings
-from matchmaking import catalogue
+from matchmaking.catalogue import products as catalogue
 from matchmaking.models import Product, SearchOutbox
 from search import products
 from search.binary import ensure_binary

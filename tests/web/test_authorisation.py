@@ -263,7 +263,7 @@ async def test_organiser_cannot_ask_for_meetings(client: httpx.AsyncClient) -> N
 
 async def test_another_organisers_meeting_session_is_404_everywhere(client: httpx.AsyncClient) -> None:
     from matchmaking.models import Meeting, MeetingRequest, MeetingSession
-    from tests.matchmaking.test_meetings_flow import make_buyer, make_exhibitor
+    from tests.matchmaking.meetings.test_sessions import make_buyer, make_exhibitor
     from tests.web.test_meetings import bearer, fair_soon, open_session
 
     fair = await fair_soon()
@@ -348,7 +348,7 @@ async def test_fair_producer_api_refuses_other_roles(
 
 async def test_another_organisers_fair_is_404_everywhere(client: httpx.AsyncClient) -> None:
     from matchmaking.models import Booth, BoothApplication, Fair
-    from tests.matchmaking.test_fairs import lay_out, make_applicant, make_fair
+    from tests.matchmaking.fairs.test_fairs import lay_out, make_applicant, make_fair
 
     fair = await make_fair()
     await lay_out(fair)

@@ -9,10 +9,10 @@ from datetime import timedelta
 import httpx
 
 from matchmaking.enums import FairStatus
-from matchmaking.fairs_allocation import publish_allocation, run_allocation
+from matchmaking.fairs.allocation import publish_allocation, run_allocation
 from matchmaking.models import Account, Booth, BoothApplication, Fair, Product
 from tests.factories import make_account, make_producer, make_product
-from tests.matchmaking.test_fairs import FAIR_FORM, NOW, lay_out, make_applicant, make_fair
+from tests.matchmaking.fairs.test_fairs import FAIR_FORM, NOW, lay_out, make_applicant, make_fair
 from tests.web.helpers import log_in, post_form
 
 AFTER_CLOSE = NOW + timedelta(days=6)

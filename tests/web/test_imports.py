@@ -13,12 +13,12 @@ import httpx
 import pytest
 
 from config import i18n
+from matchmaking.catalogue.imports import MAX_BYTES, read_rows, resolve, template_csv
 from matchmaking.enums import ProductGroup
-from matchmaking.imports import MAX_BYTES, read_rows, resolve, template_csv
 from matchmaking.models import Product, SearchOutbox
 from matchmaking.taxonomy import SUBGROUPS
 from tests.factories import PASSWORD, make_account, make_producer, make_product
-from tests.matchmaking.test_imports import HONEY, TEA, csv_bytes
+from tests.matchmaking.catalogue.test_imports import HONEY, TEA, csv_bytes
 from tests.web.helpers import csrf, log_in
 from web.labels import group_label, subgroup_label
 

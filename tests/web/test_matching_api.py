@@ -6,9 +6,9 @@ from datetime import date, timedelta
 
 import httpx
 
+from matchmaking.demands.scoring import Reason
 from matchmaking.enums import BuyerKind
 from matchmaking.models import Account, Buyer, Demand, Match, SourcingShare
-from matchmaking.scoring import Reason
 from tests.factories import PASSWORD, make_account, make_product
 
 

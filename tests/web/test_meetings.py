@@ -9,10 +9,10 @@ import httpx
 from starlette.applications import Starlette
 from starlette.requests import Request
 
-from matchmaking import meeting_schedule
+from matchmaking.meetings import schedule as meeting_schedule
 from matchmaking.models import Account, Fair, Meeting, MeetingRequest, MeetingSession
 from tests.factories import PASSWORD, make_account
-from tests.matchmaking.test_meetings_flow import (
+from tests.matchmaking.meetings.test_sessions import (
     make_buyer,
     make_exhibitor,
     make_fair,

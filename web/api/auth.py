@@ -8,11 +8,11 @@ from starlette.routing import Route
 
 from config.i18n import gettext as _
 from config.settings import Settings
-from matchmaking import auth
+from matchmaking.accounts import auth
+from matchmaking.accounts.throttle import ThrottlePolicy
 from matchmaking.errors import LoginFailed, LoginLocked
 from matchmaking.models import Account, ApiToken
 from matchmaking.permissions import require_account
-from matchmaking.throttle import ThrottlePolicy
 from web.api.common import error, json_body, text_field
 from web.auth import client_address, current_account, now
 

@@ -10,13 +10,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from config.i18n import gettext as _
-from matchmaking import catalogue
+from matchmaking.catalogue import products as catalogue
+from matchmaking.catalogue.certification import is_certified
 from matchmaking.enums import ProductStatus, Role
 from matchmaking.errors import ValidationFailed
 from matchmaking.models import Producer, Product
 from matchmaking.permissions import require_role
 from matchmaking.places import short_province_name
-from search.products import is_certified
 from web.api.common import json_body
 from web.auth import current_account
 

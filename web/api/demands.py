@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from config.settings import Settings
-from matchmaking import demands, quotes
+from matchmaking.demands import demands, quotes
 from matchmaking.enums import Role
 from matchmaking.models import Buyer, Demand, Quote
 from matchmaking.permissions import require_account, require_role

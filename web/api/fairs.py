@@ -8,9 +8,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from matchmaking import fairs, fairs_allocation, fairs_applications, fairs_layout, fairs_plan
 from matchmaking.enums import ApplicationStatus, Role
 from matchmaking.errors import NotFound
+from matchmaking.fairs import allocation as fairs_allocation
+from matchmaking.fairs import applications as fairs_applications
+from matchmaking.fairs import fairs
+from matchmaking.fairs import layout as fairs_layout
+from matchmaking.fairs import plan as fairs_plan
 from matchmaking.models import AllocationRun, Booth, BoothApplication, Fair
 from matchmaking.permissions import require_role
 from web.api.common import json_body

@@ -11,10 +11,12 @@ from starlette.routing import Route
 
 from config.i18n import gettext as _
 from config.settings import Settings
-from matchmaking import meeting_agenda, meeting_schedule, meetings
 from matchmaking.enums import Role
 from matchmaking.errors import ValidationFailed
-from matchmaking.meeting_parties import Party
+from matchmaking.meetings import agenda as meeting_agenda
+from matchmaking.meetings import schedule as meeting_schedule
+from matchmaking.meetings import sessions as meetings
+from matchmaking.meetings.parties import Party
 from matchmaking.models import MeetingRequest, MeetingSession
 from matchmaking.permissions import require_account, require_role
 from web.api.common import json_body, text_field

@@ -9,12 +9,12 @@ from starlette.routing import Route
 from config.i18n import gettext as _
 from config.i18n import local_time
 from config.settings import Settings
-from matchmaking import auth
-from matchmaking.accounts import create_account
+from matchmaking.accounts import auth
+from matchmaking.accounts.accounts import create_account
+from matchmaking.accounts.throttle import ThrottlePolicy
 from matchmaking.enums import Role
 from matchmaking.errors import LoginFailed, LoginLocked, ValidationFailed
 from matchmaking.permissions import require_account
-from matchmaking.throttle import ThrottlePolicy
 from web.auth import (
     clear_session_cookie,
     client_address,

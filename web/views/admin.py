@@ -9,7 +9,7 @@ from starlette.routing import Route
 
 from config.settings import Settings
 from matchmaking import audit, mail
-from matchmaking.accounts import change_role, create_account, list_accounts
+from matchmaking.accounts.accounts import change_role, create_account, list_accounts
 from matchmaking.enums import Role
 from matchmaking.errors import ValidationFailed
 from matchmaking.permissions import require_role

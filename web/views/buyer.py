@@ -10,7 +10,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from config.settings import Settings
-from matchmaking import demands, quotes
+from matchmaking.demands import demands, quotes
 from matchmaking.enums import BuyerKind, ProductGroup, QualityMark, Recurrence, Role
 from matchmaking.errors import NotFound, ValidationFailed
 from matchmaking.models import Buyer, Demand, Quote

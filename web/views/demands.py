@@ -9,7 +9,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from config.settings import Settings
-from matchmaking import catalogue, demands, quotes
+from matchmaking.catalogue import products as catalogue
+from matchmaking.demands import demands, quotes
 from matchmaking.enums import ProductGroup, ProductStatus, Role
 from matchmaking.errors import ValidationFailed
 from matchmaking.models import Demand, Producer

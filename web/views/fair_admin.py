@@ -11,10 +11,14 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from config.i18n import gettext as _
-from matchmaking import fairs, fairs_adjust, fairs_allocation, fairs_layout, fairs_stats
 from matchmaking.enums import ApplicationStatus, BoothKind, ProductGroup, Role
 from matchmaking.errors import ValidationFailed
-from matchmaking.fairs_applications import application_products
+from matchmaking.fairs import adjust as fairs_adjust
+from matchmaking.fairs import allocation as fairs_allocation
+from matchmaking.fairs import fairs
+from matchmaking.fairs import layout as fairs_layout
+from matchmaking.fairs import stats as fairs_stats
+from matchmaking.fairs.applications import application_products
 from matchmaking.models import Booth, BoothApplication, Fair
 from matchmaking.permissions import require_role
 from matchmaking.places import province_codes, short_province_name

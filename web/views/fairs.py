@@ -10,11 +10,13 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from matchmaking import fairs, fairs_applications, fairs_plan
-from matchmaking.catalogue import own_producer
+from matchmaking.catalogue.products import own_producer
 from matchmaking.enums import ProductStatus, Role
 from matchmaking.errors import ValidationFailed
-from matchmaking.fairs_layout import booths_of
+from matchmaking.fairs import applications as fairs_applications
+from matchmaking.fairs import fairs
+from matchmaking.fairs import plan as fairs_plan
+from matchmaking.fairs.layout import booths_of
 from matchmaking.models import BoothApplication, BoothAssignment, Fair, Producer, Product
 from matchmaking.places import short_province_name
 from web.auth import current_account

@@ -11,7 +11,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from tortoise import connections
 
 from config import i18n
-from matchmaking.stats import platform_counts
+from matchmaking.catalogue.counts import platform_counts
 from web.middleware import LANGUAGE_COOKIE
 from web.render import render
 

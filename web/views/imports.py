@@ -10,8 +10,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from config.i18n import gettext as _
-from matchmaking import imports
-from matchmaking.catalogue import own_producer
+from matchmaking.catalogue import imports
+from matchmaking.catalogue.products import own_producer
 from matchmaking.enums import Role
 from matchmaking.errors import NotFound
 from matchmaking.models import Account

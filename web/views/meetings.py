@@ -11,11 +11,13 @@ from starlette.routing import Route
 
 from config.i18n import gettext as _
 from config.settings import Settings
-from matchmaking import meeting_agenda, meeting_schedule, meetings
 from matchmaking.enums import MeetingOutcome, Role
 from matchmaking.errors import NotFound, ValidationFailed
-from matchmaking.meeting_parties import eligible, profiles
-from matchmaking.meetings import VN
+from matchmaking.meetings import agenda as meeting_agenda
+from matchmaking.meetings import schedule as meeting_schedule
+from matchmaking.meetings import sessions as meetings
+from matchmaking.meetings.parties import eligible, profiles
+from matchmaking.meetings.sessions import VN
 from matchmaking.permissions import require_account, require_role
 from web.auth import current_account
 from web.forms import FormState, keep_typed, read_form

@@ -11,7 +11,8 @@ from starlette.routing import Route
 
 from config.i18n import gettext as _
 from config.settings import Settings
-from matchmaking import catalogue, images
+from matchmaking.catalogue import images
+from matchmaking.catalogue import products as catalogue
 from matchmaking.enums import ProducerKind, ProductGroup, ProductStatus, QualityMark, Role
 from matchmaking.errors import ValidationFailed
 from matchmaking.models import Producer, ProductImage

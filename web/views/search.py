@@ -14,14 +14,14 @@ from starlette.routing import Route
 
 from config.i18n import gettext as _
 from config.settings import Settings
-from matchmaking import catalogue
-from matchmaking.catalogue import producer_products
+from matchmaking.catalogue import products as catalogue
+from matchmaking.catalogue.certification import certificate_state
+from matchmaking.catalogue.products import producer_products
 from matchmaking.enums import QualityMark
 from matchmaking.errors import NotFound, ValidationFailed
 from matchmaking.models import Producer, Product, ProductImage
 from matchmaking.places import short_province_name, ward_name
 from search.fallback import find_products
-from search.products import is_certified
 from search.query import ProductQuery, ProductResults, parse_product_query
 from web.auth import current_account
 from web.render import render
@@ -133,15 +133,6 @@ def qr_svg(url: str) -> Markup:
     """The QR code of `url` as inline SVG (no style attributes, so the CSP holds)."""
     code = segno.make(url, error="m", micro=False)
     return Markup(code.svg_inline(scale=4, border=2, title=url, svgclass="qr", lineclass="qr-line"))
-
-
-def certificate_state(product: Product, today: date) -> str:
-    """'certified', 'expired' (3-5 stars, certificate lapsed), 'below' (1-2 stars) or 'unrated'."""
-    if is_certified(product, today):
-        return "certified"
-    if product.stars is None:
-        return "unrated"
-    return "expired" if product.stars >= 3 else "below"
 
 
 async def product_page(request: Request) -> Response:

@@ -1,0 +1,102 @@
+"""Account verbs: creating accounts."""
+
+from __future__ import annotations
+
+import re
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from config.i18n import gettext as _
+from matchmaking.accounts.passwords import hash_password, password_problem
+from matchmaking.enums import Language, Role
+from matchmaking.errors import ValidationFailed
+from matchmaking.models import Account, AuditLog
+
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+async def create_account(
+    *,
+    email: str,
+    password: str,
+    role: Role | str,
+    display_name: str,
+    language: Language | str = Language.VI,
+    phone: str | None = None,
+    actor: Account | None = None,
+) -> Account:
+    """Create an account. Side effects: writes the account and an audit entry."""
+    email = normalise_email(email)
+    errors: dict[str, str] = {}
+    if not EMAIL_PATTERN.match(email):
+        errors["email"] = _("Enter a valid email address.")
+    if problem := password_problem(password, email=email):
+        errors["password"] = problem
+    if role not in {r.value for r in Role}:
+        errors["role"] = _("Choose one of the roles offered.")
+    if not display_name.strip():
+        errors["display_name"] = _("Enter a name.")
+    if language not in {lang.value for lang in Language}:
+        errors["language"] = _("Choose Vietnamese or English.")
+    if not errors and await Account.filter(email=email).exists():
+        errors["email"] = _("An account with this email already exists.")
+    if errors:
+        raise ValidationFailed(errors)
+    try:
+        async with in_transaction():
+            account = await Account.create(
+                email=email,
+                password_hash=hash_password(password),
+                role=Role(role),
+                display_name=display_name.strip(),
+                language=Language(language),
+                phone=phone or None,
+            )
+            await AuditLog.create(
+                actor=actor,
+                action="account.create",
+                target_type="account",
+                target_id=str(account.id),
+                detail={"role": str(role)},
+            )
+    except IntegrityError:
+        raise ValidationFailed({"email": _("An account with this email already exists.")}) from None
+    return account
+
+
+async def list_accounts(actor: Account, *, limit: int = 200) -> list[Account]:
+    """Every account, newest first: admins only."""
+    from matchmaking.permissions import require_role
+
+    require_role(actor, Role.ADMIN)
+    return await Account.all().order_by("-id").limit(limit)
+
+
+async def change_role(
+    actor: Account, account_id: int, role: str, *, client_address: str = ""
+) -> Account:
+    """An admin gives an account another role. Side effects: audit entry."""
+    from matchmaking import audit
+    from matchmaking.errors import NotFound
+    from matchmaking.permissions import require_role
+
+    require_role(actor, Role.ADMIN)
+    if role not in {r.value for r in Role}:
+        raise ValidationFailed({"role": _("Choose one of the roles offered.")})
+    account = await Account.get_or_none(id=account_id)
+    if account is None:
+        raise NotFound("account")
+    if account.id == actor.id and role != Role.ADMIN:
+        raise ValidationFailed({"role": _("You cannot remove your own admin role.")})
+    previous = account.role
+    account.role = Role(role)
+    await account.save(update_fields=["role"])
+    await audit.record("account.role_change", actor=actor, target_type="account",
+                       target_id=account.id, detail={"from": str(previous), "to": role},
+                       client_address=client_address)
+    return account

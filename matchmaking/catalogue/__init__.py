@@ -1,0 +1,1 @@
+"""The catalogue: producers, their products, photos and spreadsheet imports."""

@@ -1,0 +1,78 @@
+"""Product photos: checked, resized and re-encoded with Pillow, stored under the media folder."""
+
+from __future__ import annotations
+
+import io
+import uuid
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+from tortoise.transactions import in_transaction
+
+from config.i18n import gettext as _
+from matchmaking.catalogue.products import enqueue, own_product
+from matchmaking.errors import NotFound, ValidationFailed
+from matchmaking.models import Account, ProductImage
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_SIDE = 1600
+MAX_IMAGES = 8
+ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
+# Decompression bombs: refuse absurd pixel counts before decoding them.
+Image.MAX_IMAGE_PIXELS = 40_000_000
+
+
+def _normalised(content: bytes) -> tuple[bytes, int, int]:
+    """The image as WebP at most MAX_SIDE wide or high, without its metadata."""
+    if len(content) > MAX_BYTES:
+        raise ValidationFailed({"image": _("The image is larger than 5 MB.")})
+    try:
+        with Image.open(io.BytesIO(content)) as probe:
+            kind = probe.format
+            probe.verify()
+        if kind not in ALLOWED_FORMATS:
+            raise ValidationFailed({"image": _("Upload a JPEG, PNG or WebP image.")})
+        with Image.open(io.BytesIO(content)) as image:
+            image.load()
+            converted = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB")
+            converted.thumbnail((MAX_SIDE, MAX_SIDE))
+            out = io.BytesIO()
+            converted.save(out, "WEBP", quality=85)
+            return out.getvalue(), converted.width, converted.height
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError):
+        raise ValidationFailed({"image": _("Upload a JPEG, PNG or WebP image.")}) from None
+
+
+async def add_image(
+    actor: Account | None, product_id: int, content: bytes, *, media_dir: Path
+) -> ProductImage:
+    """Store a photo for one of the actor's products. Side effects: a file, an outbox row."""
+    product = await own_product(actor, product_id)
+    if await ProductImage.filter(product=product).count() >= MAX_IMAGES:
+        raise ValidationFailed({"image": _("A product has at most 8 photos.")})
+    data, width, height = _normalised(content)
+    relative = Path("products") / str(product.id) / f"{uuid.uuid4().hex}.webp"
+    target = media_dir / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    try:
+        async with in_transaction():
+            position = await ProductImage.filter(product=product).count()
+            image = await ProductImage.create(product=product, path=str(relative), width=width,
+                                              height=height, position=position)
+            await enqueue(product.id)
+    except Exception:
+        target.unlink(missing_ok=True)
+        raise
+    return image
+
+
+async def remove_image(actor: Account | None, product_id: int, image_id: int, *, media_dir: Path) -> None:
+    product = await own_product(actor, product_id)
+    image = await ProductImage.get_or_none(id=image_id, product=product)
+    if image is None:
+        raise NotFound("image")
+    async with in_transaction():
+        await image.delete()
+        await enqueue(product.id)
+    (media_dir / image.path).unlink(missing_ok=True)

@@ -1,0 +1,1 @@
+"""Buyers' demands, quotes, and matching demands to producers."""

@@ -1,0 +1,1 @@
+"""Trade fairs: halls and booths, applications, allocation, floor plans."""

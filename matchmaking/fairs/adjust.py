@@ -1,0 +1,194 @@
+"""After the optimiser: the organiser moves exhibitors; cancellations refill from the waitlist.
+
+Assignments are exclusive through the (fair, booth) unique constraint: every write here runs
+in a transaction, and a concurrent write that took the same booth makes this one fail cleanly.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from config.i18n import gettext as _
+from matchmaking import audit
+from matchmaking.enums import ApplicationStatus, FairStatus
+from matchmaking.errors import NotFound, ValidationFailed
+from matchmaking.fairs.allocation import PREFERENCE_BONUS, latest_run
+from matchmaking.fairs.applications import application_products, producer_of, zones_for
+from matchmaking.fairs.fairs import own_fair
+from matchmaking.fairs.grid import adjacency, connected_groups, is_connected
+from matchmaking.fairs.notify import cancelled_message, moved_message, notify, refilled_message
+from matchmaking.models import Account, Booth, BoothApplication, BoothAssignment, Fair
+
+
+def _taken() -> ValidationFailed:
+    return ValidationFailed({"booths": _("Another change took one of these booths; reload the "
+                                         "page and choose again.")})
+
+
+async def move_exhibitor(
+    actor: Account | None, fair_id: int, application_id: int, codes: Sequence[str]
+) -> BoothApplication:
+    """Give an accepted or waitlisted application these booths instead of its own.
+
+    Checked: the booths are free, in a zone its products may use, connected, and as many as it
+    asked for. A waitlisted application becomes accepted. Published fairs notify the producer.
+    """
+    fair = await own_fair(actor, fair_id)
+    if fair.status not in (FairStatus.ALLOCATED, FairStatus.PUBLISHED):
+        raise ValidationFailed({"fair": _("Run the allocation first.")})
+    application = await BoothApplication.get_or_none(id=application_id, fair=fair)
+    if application is None:
+        raise NotFound("application")
+    if application.status not in (ApplicationStatus.ACCEPTED, ApplicationStatus.WAITLISTED):
+        raise ValidationFailed({"booths": _("Only accepted or waitlisted exhibitors can be moved.")})
+    wanted = list(dict.fromkeys(c.strip() for c in codes if c.strip()))
+    booths = await Booth.filter(fair=fair, code__in=wanted)
+    products = (await application_products([application]))[application.id]
+    _check_group(fair, application, wanted, booths, zones_for(products) if products else [],
+                 await Booth.filter(fair=fair))
+    run = await latest_run(fair)
+    was_waitlisted = application.status == ApplicationStatus.WAITLISTED
+    try:
+        async with in_transaction():
+            taken = await BoothAssignment.filter(fair=fair, booth_id__in=[b.id for b in booths]) \
+                .exclude(application=application).values_list("booth__code", flat=True)
+            if taken:
+                raise ValidationFailed({"booths": _("Booths {codes} are already assigned.").format(
+                    codes=", ".join(sorted(str(code) for code in taken)))})
+            await BoothAssignment.filter(application=application).delete()
+            for booth in booths:
+                await BoothAssignment.create(fair=fair, booth=booth, application=application, run=run)
+            application.status = ApplicationStatus.ACCEPTED
+            application.waitlist_position = None
+            await application.save(update_fields=["status", "waitlist_position"])
+            if was_waitlisted:
+                await renumber_waitlist(fair)
+            if fair.status == FairStatus.PUBLISHED:
+                await notify(application, fair, "booths.moved", moved_message(fair, sorted(wanted)))
+            await audit.record("allocation.move", actor=actor, target_type="booth_application",
+                               target_id=application.id, detail={"booths": sorted(wanted)})
+    except IntegrityError:
+        raise _taken() from None
+    return application
+
+
+def _check_group(fair: Fair, application: BoothApplication, wanted: list[str],
+                 booths: Sequence[Booth], zones: list[str], all_booths: Sequence[Booth]) -> None:
+    found = {b.code for b in booths}
+    problems: list[str] = []
+    if len(wanted) != application.booths_wanted:
+        problems.append(_("Choose exactly {n} booths, as many as the exhibitor asked for.").format(
+            n=application.booths_wanted))
+    unknown = [code for code in wanted if code not in found]
+    if unknown:
+        problems.append(_("This fair has no booth {codes}.").format(codes=", ".join(unknown)))
+    outside = sorted(b.code for b in booths if b.zone not in zones)
+    if outside:
+        problems.append(_("Booths {codes} are in zones this exhibitor's products may not use.")
+                        .format(codes=", ".join(outside)))
+    neighbours = adjacency((b.code, b.hall_id, b.x, b.y, b.w, b.h) for b in all_booths)  # type: ignore[attr-defined]
+    if found and not unknown and not is_connected(found, neighbours):
+        problems.append(_("The booths must form one connected group."))
+    if problems:
+        raise ValidationFailed({"booths": " ".join(problems)})
+
+
+async def renumber_waitlist(fair: Fair) -> None:
+    """Close the gaps in waitlist positions, keeping the order."""
+    waiting = await BoothApplication.filter(fair=fair, status=ApplicationStatus.WAITLISTED) \
+        .order_by("waitlist_position", "id")
+    for position, application in enumerate(waiting, start=1):
+        application.waitlist_position = position
+    if waiting:
+        await BoothApplication.bulk_update(waiting, fields=["waitlist_position"])
+
+
+async def cancel(
+    actor: Account | None, fair: Fair, application: BoothApplication, *, by_organiser: bool
+) -> BoothApplication:
+    """Withdraw (producer) or cancel (organiser) an application; freed booths go to the waitlist.
+
+    Side effects, in one transaction: its assignments deleted, status withdrawn or rejected,
+    waitlist refilled and renumbered, producers notified when the allocation is published,
+    audit entry.
+    """
+    try:
+        async with in_transaction():
+            freed = await BoothAssignment.filter(application=application).count()
+            await BoothAssignment.filter(application=application).delete()
+            application.status = ApplicationStatus.REJECTED if by_organiser else ApplicationStatus.WITHDRAWN
+            application.waitlist_position = None
+            await application.save(update_fields=["status", "waitlist_position"])
+            refilled = await refill(fair) if freed else []
+            await renumber_waitlist(fair)
+            if by_organiser and fair.status == FairStatus.PUBLISHED:
+                await notify(application, fair, "booths.cancelled", cancelled_message(fair))
+            await audit.record("application.cancel" if by_organiser else "application.withdraw",
+                               actor=actor, target_type="booth_application", target_id=application.id,
+                               detail={"freed": freed, "refilled": refilled})
+    except IntegrityError:
+        raise _taken() from None
+    return application
+
+
+async def cancel_by_organiser(actor: Account | None, fair_id: int,
+                              application_id: int) -> BoothApplication:
+    fair = await own_fair(actor, fair_id)
+    application = await BoothApplication.get_or_none(id=application_id, fair=fair)
+    if application is None:
+        raise NotFound("application")
+    if application.status in (ApplicationStatus.WITHDRAWN, ApplicationStatus.REJECTED):
+        raise ValidationFailed({"application": _("This application is already cancelled.")})
+    return await cancel(actor, fair, application, by_organiser=True)
+
+
+async def refill(fair: Fair) -> list[int]:
+    """Offer free booths to the waitlist in order: each waitlisted application, first to last,
+    gets the best connected group of free booths in its zones, within the province cap.
+
+    Returns the ids of the applications accepted. Call inside the cancelling transaction.
+    """
+    booths = await Booth.filter(fair=fair)
+    assigned = await BoothAssignment.filter(fair=fair).values_list(
+        "booth_id", "application__producer__province_code")
+    taken = {booth_id for booth_id, _province in assigned}
+    held: dict[int, int] = {}
+    for _booth, province in assigned:
+        held[province] = held.get(province, 0) + 1
+    limit = math.ceil(fair.province_cap * len(booths) - 1e-9) if fair.province_cap else None
+    free = {b.code: b for b in booths if b.id not in taken}
+    neighbours = adjacency((b.code, b.hall_id, b.x, b.y, b.w, b.h) for b in booths)  # type: ignore[attr-defined]
+    waiting = await BoothApplication.filter(fair=fair, status=ApplicationStatus.WAITLISTED) \
+        .select_related("producer").order_by("waitlist_position", "id")
+    products = await application_products(waiting)
+    run = await latest_run(fair)
+    accepted: list[int] = []
+    for application in waiting:
+        size, province = application.booths_wanted, producer_of(application).province_code
+        if not products[application.id] or not free:
+            continue
+        if limit is not None and held.get(province, 0) + size > limit:
+            continue
+        zones = zones_for(products[application.id])
+        candidates = {code for code, b in free.items() if b.zone in zones}
+        groups = connected_groups(candidates, neighbours, size)
+        if not groups:
+            continue
+        bonus = dict(zip(application.preferences, PREFERENCE_BONUS, strict=False))
+        group = max(groups, key=lambda g: sum(bonus.get(code, 0) for code in g))
+        codes = sorted(group)
+        for code in codes:
+            await BoothAssignment.create(fair=fair, booth=free.pop(code), application=application,
+                                         run=run)
+        held[province] = held.get(province, 0) + size
+        application.status = ApplicationStatus.ACCEPTED
+        application.waitlist_position = None
+        await application.save(update_fields=["status", "waitlist_position"])
+        if fair.status == FairStatus.PUBLISHED:
+            await notify(application, fair, "booths.refilled", refilled_message(fair, codes))
+        accepted.append(application.id)
+    return accepted

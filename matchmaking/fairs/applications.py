@@ -1,0 +1,208 @@
+"""Booth applications: a producer applies with the products it will show, or withdraws."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any, cast
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from config.i18n import gettext as _
+from matchmaking.catalogue.certification import is_certified
+from matchmaking.catalogue.products import own_producer
+from matchmaking.enums import ApplicationStatus, ProductStatus
+from matchmaking.errors import NotFound, ValidationFailed
+from matchmaking.fairs.fairs import visible_fair, window
+from matchmaking.fairs.grid import MIXED
+from matchmaking.models import Account, Booth, BoothApplication, Fair, Producer, Product
+
+MAX_PREFERENCES = 6
+MAX_PRODUCTS = 20
+ACTIVE = (ApplicationStatus.SUBMITTED, ApplicationStatus.ACCEPTED, ApplicationStatus.WAITLISTED)
+
+
+def producer_of(application: BoothApplication) -> Producer:
+    """The application's producer, fetched beforehand with select_related."""
+    return cast(Producer, application.producer)
+
+
+def product_problem(fair: Fair, product: Product) -> str | None:
+    """Why `product` may not be shown at `fair`, or None when it may.
+
+    With `certified_only`, a product needs 3-5 stars, a certificate valid through the fair's
+    last day and at least `min_stars`; without it, unrated products are welcome too.
+    """
+    name = product.name
+    if product.status != ProductStatus.PUBLISHED:
+        return _("“{name}”: publish it in your catalogue first.").format(name=name)
+    if fair.groups_admitted and str(product.group) not in fair.groups_admitted:
+        return _("“{name}”: this fair does not admit its product group.").format(name=name)
+    if not fair.certified_only:
+        return None
+    rated = product.stars is not None and product.stars >= 3 and product.certificate_expiry
+    if not rated:
+        return _("“{name}”: this fair admits OCOP-certified products only.").format(name=name)
+    if not is_certified(product, fair.ends_on):
+        return _("“{name}”: its certificate expires on {day}, before the fair ends.").format(
+            name=name, day=product.certificate_expiry.strftime("%d/%m/%Y")
+            if product.certificate_expiry else "")
+    if (product.stars or 0) < fair.min_stars:
+        return _("“{name}” has {stars} stars; this fair admits {minimum} stars or more.").format(
+            name=name, stars=product.stars, minimum=fair.min_stars)
+    return None
+
+
+def main_group(products: Sequence[Product]) -> tuple[str, str]:
+    """The group and sub-group most of the products belong to (the first product breaks ties)."""
+    # max() keeps the first of equal counts, and dict.fromkeys keeps the products' order.
+    groups = Counter(str(p.group) for p in products)
+    group = max(dict.fromkeys(str(p.group) for p in products), key=groups.__getitem__)
+    in_group = [p.subgroup for p in products if str(p.group) == group]
+    subgroups = Counter(in_group)
+    subgroup = max(dict.fromkeys(in_group), key=subgroups.__getitem__)
+    return group, subgroup
+
+
+def zones_for(products: Sequence[Product]) -> list[str]:
+    """The zones an application's booths may lie in: its main group's, or mixed."""
+    return [main_group(products)[0], MIXED]
+
+
+def _ids(value: object) -> list[int] | None:
+    items = value if isinstance(value, list | tuple) else str(value or "").split(",")
+    ids = []
+    for item in items:
+        text = str(item).strip()
+        if not text:
+            continue
+        if not text.isdigit():
+            return None
+        ids.append(int(text))
+    return list(dict.fromkeys(ids))
+
+
+def _codes(value: object) -> list[str]:
+    items = value if isinstance(value, list | tuple) else str(value or "").split(",")
+    return list(dict.fromkeys(str(item).strip() for item in items if str(item).strip()))
+
+
+async def validate_application(
+    fair: Fair, producer: Producer, data: Mapping[str, Any]
+) -> tuple[list[Product], int, list[str]]:
+    """Products, booths wanted and preferences, checked; ValidationFailed names each problem.
+
+    A refused product's message is under `products[<id>]` (and `products` sums it up).
+    """
+    errors: dict[str, str] = {}
+    ids = _ids(data.get("products"))
+    products: list[Product] = []
+    if not ids:
+        errors["products"] = _("Choose the products you will show.")
+    elif len(ids) > MAX_PRODUCTS:
+        errors["products"] = _("Choose at most {n} products.").format(n=MAX_PRODUCTS)
+    else:
+        found = {p.id: p for p in await Product.filter(id__in=ids, producer=producer)}
+        for product_id in ids:
+            product = found.get(product_id)
+            if product is None:
+                errors[f"products[{product_id}]"] = _("This is not one of your products.")
+                continue
+            problem = product_problem(fair, product)
+            if problem:
+                errors[f"products[{product_id}]"] = problem
+            products.append(product)
+        if errors:
+            errors["products"] = _("Some products cannot be shown at this fair.")
+    wanted_text = str(data.get("booths_wanted") or "1").strip()
+    wanted = int(wanted_text) if wanted_text.isdigit() else 0
+    if not 1 <= wanted <= 4:
+        errors["booths_wanted"] = _("Ask for 1 to 4 booths.")
+    preferences = _codes(data.get("preferences"))
+    if len(preferences) > MAX_PREFERENCES:
+        errors["preferences"] = _("Choose at most {n} preferred booths.").format(n=MAX_PREFERENCES)
+    elif preferences:
+        booths = {b.code: b for b in await Booth.filter(fair=fair, code__in=preferences)}
+        unknown = [code for code in preferences if code not in booths]
+        allowed = zones_for(products) if products and "products" not in errors else None
+        if unknown:
+            errors["preferences"] = _("This fair has no booth {codes}.").format(
+                codes=", ".join(unknown))
+        elif allowed is not None:
+            outside = [code for code in preferences if booths[code].zone not in allowed]
+            if outside:
+                errors["preferences"] = _(
+                    "Booths {codes} are in zones your products may not use.").format(
+                    codes=", ".join(outside))
+    if errors:
+        raise ValidationFailed(errors)
+    return products, wanted, preferences
+
+
+async def apply_for_booths(
+    actor: Account | None, fair_id: int, data: Mapping[str, Any], *, now: datetime
+) -> BoothApplication:
+    """Apply (or change the application) while the window is open."""
+    producer = await own_producer(actor)
+    fair = await visible_fair(actor, fair_id)
+    if not window(fair, now).open:
+        raise ValidationFailed({"fair": _("This fair is not taking applications now.")})
+    products, wanted, preferences = await validate_application(fair, producer, data)
+    first_time = not await BoothApplication.filter(
+        producer=producer, status=ApplicationStatus.ACCEPTED).exclude(fair=fair).exists()
+    values: dict[str, Any] = {"booths_wanted": wanted, "preferences": preferences, "first_time": first_time,
+              "status": ApplicationStatus.SUBMITTED, "waitlist_position": None}
+    try:
+        async with in_transaction():
+            application = await BoothApplication.get_or_none(fair=fair, producer=producer)
+            if application is None:
+                application = await BoothApplication.create(fair=fair, producer=producer, **values)
+            else:
+                await application.update_from_dict(values).save()
+                await application.products.clear()
+            await application.products.add(*products)
+    except IntegrityError:
+        raise ValidationFailed({"fair": _("Your application was sent twice; reload the page.")}) \
+            from None
+    return application
+
+
+async def own_application(actor: Account | None, fair_id: int) -> BoothApplication:
+    producer = await own_producer(actor)
+    application = await BoothApplication.get_or_none(fair_id=fair_id, producer=producer)
+    if application is None:
+        raise NotFound("application")
+    return application
+
+
+async def withdraw_application(
+    actor: Account | None, fair_id: int, *, now: datetime
+) -> BoothApplication:
+    """Withdraw before the close; after an allocation it is a cancellation whose freed booths
+    go to the waitlist (fairs_adjust.cancel)."""
+    from matchmaking.fairs.adjust import cancel
+
+    application = await own_application(actor, fair_id)
+    fair = await Fair.get(id=fair_id)
+    if application.status not in ACTIVE:
+        raise ValidationFailed({"fair": _("Your application is already withdrawn.")})
+    if now.date() > fair.ends_on:
+        raise ValidationFailed({"fair": _("This fair is over.")})
+    return await cancel(actor, fair, application, by_organiser=False)
+
+
+async def application_products(applications: Sequence[BoothApplication]) -> dict[int, list[Product]]:
+    """The products of each application, in one query."""
+    through = await BoothApplication.filter(id__in=[a.id for a in applications]).values(
+        "id", "products__id")
+    product_ids = {row["products__id"] for row in through if row["products__id"]}
+    products = {p.id: p for p in await Product.filter(id__in=product_ids)}
+    result: dict[int, list[Product]] = {a.id: [] for a in applications}
+    for row in through:
+        if row["products__id"] in products:
+            result[row["id"]].append(products[row["products__id"]])
+    for items in result.values():
+        items.sort(key=lambda p: p.id)
+    return result

@@ -1,0 +1,1 @@
+"""B2B meeting sessions at fairs: requests, scheduling, agendas."""

@@ -1,0 +1,99 @@
+"""Meilisearch for a running platform: start the embedded one or check the configured one."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date
+
+from starlette.datastructures import Secret
+
+from config.errors import ConfigError
+from config.settings import Settings, persistent_secret
+from search.binary import ensure_binary
+from search.client import SearchClient
+from search.errors import SearchAuthError, SearchError, SearchUnavailable
+from search.server import EmbeddedMeili
+
+log = logging.getLogger(__name__)
+
+
+def search_client_for(settings: Settings) -> SearchClient | None:
+    """The client for the configured Meilisearch, or None when none is known yet."""
+    if not settings.meili_url:
+        return None
+    key = str(settings.meili_master_key) if settings.meili_master_key else None
+    return SearchClient(settings.meili_url, key, prefix=settings.search_index_prefix)
+
+
+@contextlib.contextmanager
+def search_server(settings: Settings) -> Iterator[Settings]:
+    """Yield settings that point at a usable Meilisearch, starting our own when none is set.
+
+    Side effects: may install the binary, start a child process and stop it on exit.
+    """
+    if not settings.embedded_meili:
+        client = search_client_for(settings)
+        assert client is not None
+        _check_access(client, settings.meili_url or "")
+        yield settings
+        return
+    binary = ensure_binary(settings.meili_cache_dir, settings.meili_bin)
+    key = None
+    if settings.env != "development":
+        key = persistent_secret(settings.var_dir / "meili_master_key")
+    server = EmbeddedMeili(
+        binary=binary,
+        data_dir=settings.meili_data_dir,
+        master_key=key,
+        production=settings.env == "production",
+    )
+    server.start()
+    log.info("Meilisearch %s started at %s", binary.name, server.url)
+    try:
+        yield replace(
+            settings, meili_url=server.url, meili_master_key=Secret(key) if key else None
+        )
+    finally:
+        server.stop()
+        log.info("Meilisearch stopped")
+
+
+def _check_access(client: SearchClient, url: str) -> None:
+    try:
+        client.check_access()
+    except SearchAuthError:
+        raise ConfigError(f"Meilisearch at {url} refused MEILI_MASTER_KEY") from None
+    except SearchUnavailable:
+        raise ConfigError(f"cannot reach Meilisearch at MEILI_URL={url}") from None
+    except SearchError as exc:
+        raise ConfigError(f"Meilisearch at {url}: {exc}") from None
+
+
+def export_search(settings: Settings) -> None:
+    """Hand Meilisearch's address to uvicorn's worker processes through the environment."""
+    if settings.meili_url:
+        os.environ["MEILI_URL"] = settings.meili_url
+    if settings.meili_master_key:
+        os.environ["MEILI_MASTER_KEY"] = str(settings.meili_master_key)
+
+
+async def catch_up_index(client: SearchClient) -> None:
+    """Rebuild the index when it does not hold what the database says is published."""
+    from matchmaking.models import Product
+    from search.indexer import ensure_index, indexed_fingerprint, reindex, settings_fingerprint
+
+    uid = await ensure_index(client)
+    stats = await asyncio.to_thread(client.call, client.raw.index(uid).get_stats)
+    published = await Product.filter(status="published").count()
+    if stats.number_of_documents != published:
+        log.info("index has %d documents, database %d: rebuilding", stats.number_of_documents,
+                 published)
+        await reindex(client, today=date.today())
+    elif await indexed_fingerprint() != settings_fingerprint():
+        log.info("index settings changed: rebuilding")
+        await reindex(client, today=date.today())
