@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 DEMO_PRODUCTS ?= 3000
 
-.PHONY: install upgrade chromium run test test-sqlite test-postgres lint bench messages clean
+.PHONY: install lock upgrade chromium run test test-sqlite test-postgres lint bench messages clean
 
 LOCK := requirements.lock
 BOOTSTRAP_LOCK := requirements-bootstrap.lock
@@ -23,6 +23,10 @@ $(STAMP): $(LOCK) $(BOOTSTRAP_LOCK) pyproject.toml
 	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes $(LOCK)
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+# After changing pyproject.toml's dependencies: lock the change, moving nothing else.
+lock: $(STAMP)
+	$(UV) $(COMPILE) --extra dev -o $(LOCK) pyproject.toml
 
 # Move the lock to the newest versions pyproject.toml allows, then prove them with the suite.
 upgrade: $(STAMP)
