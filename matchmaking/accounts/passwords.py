@@ -12,7 +12,7 @@ from config.i18n import gettext as _
 
 _hasher = PasswordHasher()
 MIN_LENGTH = 10
-COMMON_PASSWORDS = Path(__file__).parent / "data" / "common-passwords.txt"
+COMMON_PASSWORDS = Path(__file__).parents[1] / "data" / "common-passwords.txt"
 
 
 def hash_password(password: str) -> str:
