@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from config.settings import Settings
-from jobs.meetings import schedule_meetings
 from matchmaking import mail
 from matchmaking.demands import demands
 from matchmaking.demands.matching import match_demands
 from matchmaking.fairs.allocation import allocate_due_fairs
+from matchmaking.meetings.schedule import schedule_due_sessions
 from search.client import SearchClient
 from search.errors import SearchError
 from search.indexer import sync_outbox
@@ -86,6 +86,16 @@ async def allocate_booths(context: JobContext) -> str:
     """Allocate booths (as drafts) for fairs whose application window has closed."""
     done = await allocate_due_fairs(now=datetime.now(UTC), time_limit=60.0)
     return f"booths allocated for {len(done)} fairs"
+
+
+async def schedule_meetings(context: JobContext) -> str:
+    """Schedule every due B2B session once; a published session is never recomputed."""
+    outcomes = await schedule_due_sessions(now=datetime.now(UTC), time_limit=60.0)
+    for outcome in outcomes:
+        log.info("meeting session %s scheduled: %d meetings, %d left out (run %d)",
+                 outcome.run.instance.get("session_id"), outcome.scheduled, outcome.unscheduled,
+                 outcome.run.id)
+    return f"{len(outcomes)} meeting sessions scheduled"
 
 
 async def lapsed_certificates(context: JobContext) -> str:
