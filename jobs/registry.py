@@ -90,7 +90,8 @@ async def allocate_booths(context: JobContext) -> str:
 
 async def schedule_meetings(context: JobContext) -> str:
     """Schedule every due B2B session once; a published session is never recomputed."""
-    outcomes = await schedule_due_sessions(now=datetime.now(UTC), time_limit=60.0)
+    outcomes = await schedule_due_sessions(now=datetime.now(UTC), time_limit=60.0,
+                                           public_url=context.settings.public_url)
     for outcome in outcomes:
         log.info("meeting session %s scheduled: %d meetings, %d left out (run %d)",
                  outcome.run.instance.get("session_id"), outcome.scheduled, outcome.unscheduled,

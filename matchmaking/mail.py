@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import smtplib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage as MimeMessage
@@ -27,6 +28,14 @@ class SmtpConfig:
 async def queue(*, to: str, subject: str, body: str) -> EmailMessage:
     """Queue an email; call inside the transaction of the change it reports."""
     return await EmailMessage.create(to_address=to, subject=subject[:200], body=body)
+
+
+async def queue_all(emails: Sequence[tuple[str, str, str]]) -> None:
+    """Queue (to, subject, body) emails in one statement; inside the change's transaction."""
+    if emails:
+        await EmailMessage.bulk_create([
+            EmailMessage(to_address=to, subject=subject[:200], body=body)
+            for to, subject, body in emails])
 
 
 def _send(config: SmtpConfig, message: EmailMessage) -> None:

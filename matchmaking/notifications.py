@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from tortoise.transactions import in_transaction
@@ -15,6 +16,53 @@ from matchmaking.models import Account, Demand, Match, Notification, Producer
 from matchmaking.permissions import require_account
 
 
+@dataclass(frozen=True)
+class Message:
+    """One thing to tell one recipient: an inbox entry and, if `email`, the same by email.
+
+    `link` is a site path ("/fairs/2"); the email shows it after the public URL. `address` is
+    where to write when there is no account (a producer's contact email); a deactivated account
+    gets its inbox entry but never an email.
+    """
+
+    account: Account | None
+    kind: str
+    title: str
+    body: str
+    link: str
+    email: bool = True
+    address: str = ""
+
+
+def _email_of(message: Message, public_url: str) -> tuple[str, str, str] | None:
+    if not message.email:
+        return None
+    account = message.account
+    if account is not None and not account.is_active:
+        return None
+    to = (account.email if account is not None else "") or message.address
+    if not to:
+        return None
+    text = f"{message.body}\n\n{public_url}{message.link}" if message.link else message.body
+    return to, message.title, text
+
+
+async def notify_all(messages: Sequence[Message], *, public_url: str) -> None:
+    """Deliver `messages` in two statements, whatever their number.
+
+    Side effects: a Notification row per message with an account, an EmailMessage row per
+    message to email. Call inside the transaction of the change it reports.
+    """
+    notes = [
+        Notification(account=m.account, kind=m.kind[:40], title=m.title[:200], body=m.body,
+                     link=m.link[:300])
+        for m in messages if m.account is not None
+    ]
+    if notes:
+        await Notification.bulk_create(notes)
+    await mail.queue_all([email for m in messages if (email := _email_of(m, public_url))])
+
+
 async def notify(
     account: Account,
     *,
@@ -22,22 +70,11 @@ async def notify(
     title: str,
     body: str,
     link: str,
+    public_url: str,
     email: bool = True,
-    public_url: str = "",
-) -> Notification:
-    """Put a message in the account's inbox; when `email`, queue it by email too.
-
-    Side effects: one Notification row, and one EmailMessage row if `email` and the account is
-    active. Call inside the transaction of the change it reports. `link` is a site path; the email
-    shows it after `public_url`.
-    """
-    note = await Notification.create(
-        account=account, kind=kind[:40], title=title[:200], body=body, link=link[:300]
-    )
-    if email and account.is_active and account.email:
-        text = f"{body}\n\n{public_url}{link}" if link else body
-        await mail.queue(to=account.email, subject=title, body=text)
-    return note
+) -> None:
+    """Tell one account something: `notify_all` with one message."""
+    await notify_all([Message(account, kind, title, body, link, email)], public_url=public_url)
 
 
 def _lines(items: list[str], limit: int = 10) -> str:
@@ -84,35 +121,39 @@ async def announce_new_matches(*, now: datetime, public_url: str = "",
     to_producer = defaultdict(list, {k: v for k, v in to_producer.items() if v})
     accounts = {a.id: a for a in await Account.filter(id__in=sorted({*to_producer, *to_buyer}),
                                                         is_active=True)}
-    notes = emails = 0
+    messages: list[Message] = []
+    emails = 0
+    for account_id, demand_ids in sorted(to_producer.items()):
+        account = accounts.get(account_id)
+        if account is None:
+            continue
+        _ = translations(str(account.language)).gettext
+        body = _("Buyers are looking for products like yours:") + "\n" + _lines(
+            [f"- {demands[d]['title']}: {public_url}/demands/{d}" for d in demand_ids]
+        ) + "\n\n" + _("Open a demand to see the details and send a quote.")
+        messages.append(Message(
+            account, "match.producer",
+            _("New buyer demands match your products (%(n)d)") % {"n": len(demand_ids)},
+            body, f"/demands/{demand_ids[0]}"))
+        emails += 1
+    for account_id, counts in sorted(to_buyer.items()):
+        account = accounts.get(account_id)
+        if account is None:
+            continue
+        _ = translations(str(account.language)).gettext
+        body = _lines([
+            _("%(title)s: %(n)d matching products") % {"title": demands[d]["title"], "n": n}
+            for d, n in counts.items()
+        ])
+        messages.append(Message(
+            account, "match.buyer",
+            _("New products match your demands (%(n)d)") % {"n": sum(counts.values())},
+            body, f"/buyer/demands/{next(iter(counts))}", email=False))
     async with in_transaction():
-        for account_id, demand_ids in sorted(to_producer.items()):
-            account = accounts.get(account_id)
-            if account is None:
-                continue
-            _ = translations(str(account.language)).gettext
-            body = _("Buyers are looking for products like yours:") + "\n" + _lines(
-                [f"- {demands[d]['title']}: {public_url}/demands/{d}" for d in demand_ids]
-            ) + "\n\n" + _("Open a demand to see the details and send a quote.")
-            await notify(account, kind="match.producer",
-                         title=_("New buyer demands match your products (%(n)d)") % {"n": len(demand_ids)},
-                         body=body, link=f"/demands/{demand_ids[0]}", email=True, public_url=public_url)
-            notes, emails = notes + 1, emails + 1
-        for account_id, counts in sorted(to_buyer.items()):
-            account = accounts.get(account_id)
-            if account is None:
-                continue
-            _ = translations(str(account.language)).gettext
-            body = _lines([
-                _("%(title)s: %(n)d matching products") % {"title": demands[d]["title"], "n": n}
-                for d, n in counts.items()
-            ])
-            await notify(account, kind="match.buyer",
-                         title=_("New products match your demands (%(n)d)") % {"n": sum(counts.values())},
-                         body=body, link=f"/buyer/demands/{next(iter(counts))}", email=False)
-            notes += 1
+        await notify_all(messages, public_url=public_url)
         # Only this job writes matches, so the unannounced ones up to the last id read are these.
         await pending.filter(id__lte=max(r["id"] for r in rows)).update(notified_at=now)
+    notes = len(messages)
     return notes, emails
 
 

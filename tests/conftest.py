@@ -3,11 +3,13 @@ when TEST_DATABASE_URL says so), both private to the test session."""
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import shutil
 import tempfile
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -153,3 +155,37 @@ def free_port() -> int:
     from search.server import free_port as pick
 
     return pick()
+
+
+class _Statements(logging.Handler):
+    """Collects the SQL Tortoise's connections send: each execute call logs its statement."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.statements: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        args = record.args if isinstance(record.args, tuple) else ()
+        self.statements.append(str(args[0] if args else record.msg))
+
+
+@contextmanager
+def _counting() -> Iterator[list[str]]:
+    logger = logging.getLogger("tortoise.db_client")
+    handler, level, propagate = _Statements(), logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    logger.propagate = False
+    try:
+        yield handler.statements
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = propagate
+
+
+@pytest.fixture
+def count_queries(db: str) -> Callable[[], AbstractContextManager[list[str]]]:
+    """`with count_queries() as statements:` lists the SQL statements sent in the block
+    (a bulk insert is one), to guard pages and verbs against one query per row."""
+    return _counting

@@ -13,6 +13,7 @@ from matchmaking.models import Account, Buyer, Demand, Producer, Product
 _sequence = count(1)
 
 HANOI = 1
+PUBLIC_URL = "https://ocop.test"
 
 
 async def make_producer(**overrides: Any) -> Producer:

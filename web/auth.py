@@ -85,6 +85,12 @@ def current_account(request: Request) -> Account | None:
     return getattr(request.state, "account", None)
 
 
+def public_url(request: Request) -> str:
+    """The site's public address, for absolute links in emails and documents."""
+    settings: Settings = request.app.state.settings
+    return settings.public_url
+
+
 def client_address(request: Request) -> str:
     return request.client.host if request.client else ""
 

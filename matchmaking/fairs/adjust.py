@@ -20,7 +20,13 @@ from matchmaking.fairs.allocation import PREFERENCE_BONUS, latest_run
 from matchmaking.fairs.applications import application_products, producer_of, zones_for
 from matchmaking.fairs.fairs import own_fair
 from matchmaking.fairs.grid import adjacency, connected_groups, is_connected
-from matchmaking.fairs.notify import cancelled_message, moved_message, notify, refilled_message
+from matchmaking.fairs.notify import (
+    Told,
+    cancelled_message,
+    moved_message,
+    refilled_message,
+    tell_producers,
+)
 from matchmaking.models import Account, Booth, BoothApplication, BoothAssignment, Fair
 
 
@@ -30,7 +36,8 @@ def _taken() -> ValidationFailed:
 
 
 async def move_exhibitor(
-    actor: Account | None, fair_id: int, application_id: int, codes: Sequence[str]
+    actor: Account | None, fair_id: int, application_id: int, codes: Sequence[str], *,
+    public_url: str,
 ) -> BoothApplication:
     """Give an accepted or waitlisted application these booths instead of its own.
 
@@ -68,7 +75,9 @@ async def move_exhibitor(
             if was_waitlisted:
                 await renumber_waitlist(fair)
             if fair.status == FairStatus.PUBLISHED:
-                await notify(application, fair, "booths.moved", moved_message(fair, sorted(wanted)))
+                await tell_producers(fair, [(application, "booths.moved",
+                                             moved_message(fair, sorted(wanted)))],
+                                     public_url=public_url)
             await audit.record("allocation.move", actor=actor, target_type="booth_application",
                                target_id=application.id, detail={"booths": sorted(wanted)})
     except IntegrityError:
@@ -108,7 +117,8 @@ async def renumber_waitlist(fair: Fair) -> None:
 
 
 async def cancel(
-    actor: Account | None, fair: Fair, application: BoothApplication, *, by_organiser: bool
+    actor: Account | None, fair: Fair, application: BoothApplication, *, by_organiser: bool,
+    public_url: str,
 ) -> BoothApplication:
     """Withdraw (producer) or cancel (organiser) an application; freed booths go to the waitlist.
 
@@ -123,10 +133,12 @@ async def cancel(
             application.status = ApplicationStatus.REJECTED if by_organiser else ApplicationStatus.WITHDRAWN
             application.waitlist_position = None
             await application.save(update_fields=["status", "waitlist_position"])
-            refilled = await refill(fair) if freed else []
+            refilled, told = await refill(fair) if freed else ([], [])
             await renumber_waitlist(fair)
-            if by_organiser and fair.status == FairStatus.PUBLISHED:
-                await notify(application, fair, "booths.cancelled", cancelled_message(fair))
+            if by_organiser:
+                told.append((application, "booths.cancelled", cancelled_message(fair)))
+            if fair.status == FairStatus.PUBLISHED:
+                await tell_producers(fair, told, public_url=public_url)
             await audit.record("application.cancel" if by_organiser else "application.withdraw",
                                actor=actor, target_type="booth_application", target_id=application.id,
                                detail={"freed": freed, "refilled": refilled})
@@ -135,22 +147,23 @@ async def cancel(
     return application
 
 
-async def cancel_by_organiser(actor: Account | None, fair_id: int,
-                              application_id: int) -> BoothApplication:
+async def cancel_by_organiser(actor: Account | None, fair_id: int, application_id: int, *,
+                              public_url: str) -> BoothApplication:
     fair = await own_fair(actor, fair_id)
     application = await BoothApplication.get_or_none(id=application_id, fair=fair)
     if application is None:
         raise NotFound("application")
     if application.status in (ApplicationStatus.WITHDRAWN, ApplicationStatus.REJECTED):
         raise ValidationFailed({"application": _("This application is already cancelled.")})
-    return await cancel(actor, fair, application, by_organiser=True)
+    return await cancel(actor, fair, application, by_organiser=True, public_url=public_url)
 
 
-async def refill(fair: Fair) -> list[int]:
+async def refill(fair: Fair) -> tuple[list[int], list[Told]]:
     """Offer free booths to the waitlist in order: each waitlisted application, first to last,
     gets the best connected group of free booths in its zones, within the province cap.
 
-    Returns the ids of the applications accepted. Call inside the cancelling transaction.
+    Returns the ids of the applications accepted, and what to tell their producers. Call inside
+    the cancelling transaction.
     """
     booths = await Booth.filter(fair=fair)
     assigned = await BoothAssignment.filter(fair=fair).values_list(
@@ -167,6 +180,7 @@ async def refill(fair: Fair) -> list[int]:
     products = await application_products(waiting)
     run = await latest_run(fair)
     accepted: list[int] = []
+    told: list[Told] = []
     for application in waiting:
         size, province = application.booths_wanted, producer_of(application).province_code
         if not products[application.id] or not free:
@@ -188,7 +202,6 @@ async def refill(fair: Fair) -> list[int]:
         application.status = ApplicationStatus.ACCEPTED
         application.waitlist_position = None
         await application.save(update_fields=["status", "waitlist_position"])
-        if fair.status == FairStatus.PUBLISHED:
-            await notify(application, fair, "booths.refilled", refilled_message(fair, codes))
+        told.append((application, "booths.refilled", refilled_message(fair, codes)))
         accepted.append(application.id)
-    return accepted
+    return accepted, told

@@ -22,7 +22,7 @@ from matchmaking.errors import InvalidInstance, NotFound, ValidationFailed
 from matchmaking.fairs.applications import ACTIVE, application_products, main_group, producer_of
 from matchmaking.fairs.fairs import is_owner, own_fair, utcnow
 from matchmaking.fairs.grid import MIXED, adjacency
-from matchmaking.fairs.notify import accepted_message, notify, waitlisted_message
+from matchmaking.fairs.notify import Told, accepted_message, tell_producers, waitlisted_message
 from matchmaking.models import (
     Account,
     AllocationRun,
@@ -203,9 +203,10 @@ async def assigned_codes(fair: Fair) -> dict[int, list[str]]:
     return {key: sorted(value) for key, value in codes.items()}
 
 
-async def publish_allocation(actor: Account | None, fair_id: int) -> AllocationRun:
-    """Publish the draft. Side effects, in one transaction: run and fair published, accepted
-    and waitlisted producers notified (inbox and email), audit entry."""
+async def publish_allocation(actor: Account | None, fair_id: int, *, public_url: str) -> AllocationRun:
+    """Publish the draft. Side effects, in one transaction of a fixed number of statements: run
+    and fair published, accepted and waitlisted producers notified (inbox and email, links under
+    `public_url`), audit entry."""
     fair = await own_fair(actor, fair_id)
     run = await latest_run(fair)
     if run is None or run.status != RunStatus.DRAFT:
@@ -219,12 +220,14 @@ async def publish_allocation(actor: Account | None, fair_id: int) -> AllocationR
         applications = await BoothApplication.filter(
             fair=fair, status__in=(ApplicationStatus.ACCEPTED, ApplicationStatus.WAITLISTED)
         ).order_by("id")
-        for application in applications:
-            if application.status == ApplicationStatus.ACCEPTED:
-                message = accepted_message(fair, codes.get(application.id, []))
-            else:
-                message = waitlisted_message(fair, application.waitlist_position or 0)
-            await notify(application, fair, f"booths.{application.status}", message)
+        told: list[Told] = [
+            (application, f"booths.{application.status}",
+             accepted_message(fair, codes.get(application.id, []))
+             if application.status == ApplicationStatus.ACCEPTED
+             else waitlisted_message(fair, application.waitlist_position or 0))
+            for application in applications
+        ]
+        await tell_producers(fair, told, public_url=public_url)
         await audit.record("allocation.publish", actor=actor, target_type="fair",
                            target_id=fair.id, detail={"run": run.id})
     return run

@@ -178,7 +178,7 @@ async def own_application(actor: Account | None, fair_id: int) -> BoothApplicati
 
 
 async def withdraw_application(
-    actor: Account | None, fair_id: int, *, now: datetime
+    actor: Account | None, fair_id: int, *, now: datetime, public_url: str
 ) -> BoothApplication:
     """Withdraw before the close; after an allocation it is a cancellation whose freed booths
     go to the waitlist (fairs_adjust.cancel)."""
@@ -190,7 +190,7 @@ async def withdraw_application(
         raise ValidationFailed({"fair": _("Your application is already withdrawn.")})
     if now.date() > fair.ends_on:
         raise ValidationFailed({"fair": _("This fair is over.")})
-    return await cancel(actor, fair, application, by_organiser=False)
+    return await cancel(actor, fair, application, by_organiser=False, public_url=public_url)
 
 
 async def application_products(applications: Sequence[BoothApplication]) -> dict[int, list[Product]]:

@@ -5,33 +5,37 @@ Call inside the transaction of the change, so a rolled-back change sends nothing
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import cast
 
 from config import i18n
 from config.i18n import gettext as _
-from matchmaking import mail
-from matchmaking.models import Account, BoothApplication, Fair, Notification, Producer
+from matchmaking.models import Account, BoothApplication, Fair, Producer
+from matchmaking.notifications import Message, notify_all
+
+Told = tuple[BoothApplication, str, Callable[[], tuple[str, str]]]
 
 
-async def notify(
-    application: BoothApplication, fair: Fair, kind: str,
-    message: Callable[[], tuple[str, str]],
-) -> None:
-    """An inbox notification and an email, in the producer's language.
+async def tell_producers(fair: Fair, told: Sequence[Told], *, public_url: str) -> None:
+    """For each (application, kind, message): an inbox notification and an email, in the
+    producer's language, in a fixed number of statements whatever the number of applications.
 
-    `message` returns (title, body) and is called with that language active.
+    `message` returns (title, body) and is called with that language active. A producer without
+    an account is written to at its contact email.
     """
-    producer: Producer = await Producer.get(id=application.producer_id)  # type: ignore[attr-defined]
-    account = await Account.get_or_none(id=producer.owner_id) if producer.owner_id else None  # type: ignore[attr-defined]
-    language = str(account.language) if account else i18n.DEFAULT_LANGUAGE
-    with i18n.speaking(language):
-        title, body = message()
-    link = f"/fairs/{fair.id}"
-    if account is not None:
-        await Notification.create(account=account, kind=kind, title=title[:200], body=body, link=link)
-    address = (account.email if account else "") or producer.email
-    if address:
-        await mail.queue(to=address, subject=title, body=f"{body}\n\n{link}")
+    if not told:
+        return
+    wanted = sorted({application.producer_id for application, _kind, _message in told})  # type: ignore[attr-defined]
+    producers = {p.id: p for p in await Producer.filter(id__in=wanted).select_related("owner")}
+    messages = []
+    for application, kind, message in told:
+        producer = producers[application.producer_id]  # type: ignore[attr-defined]
+        account = cast(Account | None, producer.owner)
+        with i18n.speaking(str(account.language) if account else i18n.DEFAULT_LANGUAGE):
+            title, body = message()
+        messages.append(Message(account, kind, title, body, f"/fairs/{fair.id}",
+                                address=producer.email))
+    await notify_all(messages, public_url=public_url)
 
 
 def dates(fair: Fair) -> str:

@@ -32,7 +32,6 @@ from matchmaking.meetings.sessions import (
     LIVE,
     VN,
     fair_of,
-    notify,
     organiser_session,
     session_end,
     slot_start,
@@ -40,6 +39,7 @@ from matchmaking.meetings.sessions import (
     speaking,
 )
 from matchmaking.models import Account, AllocationRun, Meeting, MeetingRequest, MeetingSession
+from matchmaking.notifications import Message, notify_all
 from matchmaking.optim.meetings import schedule_meetings
 
 KIND = "meetings"
@@ -133,7 +133,7 @@ async def _record_run(session: MeetingSession, instance: dict[str, Any], result:
     return run
 
 
-async def _announce(session: MeetingSession) -> None:
+async def _announce(session: MeetingSession, public_url: str) -> None:
     """Tell everyone with a meeting in the published schedule that their agenda is ready."""
     rows = await Meeting.filter(session=session).values_list(
         "request__requester_id", "request__recipient_id")
@@ -141,17 +141,19 @@ async def _announce(session: MeetingSession) -> None:
     for pair in rows:
         for account_id in pair:
             counts[int(account_id)] = counts.get(int(account_id), 0) + 1
+    messages = []
     for account in await Account.filter(id__in=list(counts)):
         with speaking(account.language):
-            await notify(account, kind="meeting.agenda",
-                         title=_("Your B2B meeting agenda is ready"),
-                         body=_("%(session)s: %(count)s meetings.") % {
-                             "session": session.name, "count": counts[account.id]},
-                         link="/meetings/agenda")
+            messages.append(Message(
+                account, "meeting.agenda", _("Your B2B meeting agenda is ready"),
+                _("%(session)s: %(count)s meetings.") % {
+                    "session": session.name, "count": counts[account.id]},
+                "/meetings/agenda"))
+    await notify_all(messages, public_url=public_url)
 
 
 async def write_schedule(session: MeetingSession, instance: dict[str, Any], result: dict[str, Any],
-                         *, publish: bool, actor: Account | None) -> AllocationRun:
+                         *, publish: bool, actor: Account | None, public_url: str) -> AllocationRun:
     """Replace the session's meetings with `result` in one transaction, and record the run."""
     async with in_transaction():
         await MeetingSession.select_for_update().filter(id=session.id).first()
@@ -165,12 +167,13 @@ async def write_schedule(session: MeetingSession, instance: dict[str, Any], resu
             for request_id, place in result["schedule"].items()])
         run = await _record_run(session, instance, result, publish=publish, actor=actor)
         if publish:
-            await _announce(session)
+            await _announce(session, public_url)
     return run
 
 
-async def run_schedule(session: MeetingSession, *, now: datetime, actor: Account | None = None,
-                       time_limit: float = 20.0, seed: int = 0) -> ScheduleOutcome:
+async def run_schedule(session: MeetingSession, *, now: datetime, public_url: str,
+                       actor: Account | None = None, time_limit: float = 20.0,
+                       seed: int = 0) -> ScheduleOutcome:
     """Schedule a session's requests: a draft before its deadline, published from the deadline on.
 
     Side effects: meetings replaced, an AllocationRun and an audit entry, and on publication a
@@ -186,18 +189,21 @@ async def run_schedule(session: MeetingSession, *, now: datetime, actor: Account
     instance = build_instance(session, pairs)
     result = await asyncio.to_thread(schedule_meetings, instance, time_limit=time_limit, seed=seed)
     publish = now >= session.request_deadline
-    run = await write_schedule(session, instance, result, publish=publish, actor=actor)
+    run = await write_schedule(session, instance, result, publish=publish, actor=actor,
+                               public_url=public_url)
     return ScheduleOutcome(run, len(result["schedule"]), len(result["unscheduled"]), publish)
 
 
 async def schedule_session(actor: Account | None, session_id: int, *, now: datetime,
-                           time_limit: float = 20.0) -> ScheduleOutcome:
+                           public_url: str, time_limit: float = 20.0) -> ScheduleOutcome:
     """The organiser's "run scheduling now"."""
     session = await organiser_session(actor, session_id)
-    return await run_schedule(session, now=now, actor=actor, time_limit=time_limit)
+    return await run_schedule(session, now=now, actor=actor, time_limit=time_limit,
+                              public_url=public_url)
 
 
-async def schedule_due_sessions(*, now: datetime, time_limit: float = 60.0) -> list[ScheduleOutcome]:
+async def schedule_due_sessions(*, now: datetime, public_url: str,
+                                time_limit: float = 60.0) -> list[ScheduleOutcome]:
     """Schedule and publish every session whose deadline has passed and that is not over or published.
 
     Running it twice does nothing more: a published session is skipped.
@@ -210,7 +216,8 @@ async def schedule_due_sessions(*, now: datetime, time_limit: float = 60.0) -> l
         if now >= session_end(session) or await is_published(session):
             continue
         try:
-            outcomes.append(await run_schedule(session, now=now, time_limit=time_limit))
+            outcomes.append(await run_schedule(session, now=now, time_limit=time_limit,
+                                               public_url=public_url))
         except ValidationFailed:  # published meanwhile by the organiser: nothing left to do
             continue
     return outcomes
@@ -253,21 +260,24 @@ def _check_open(session: MeetingSession, now: datetime) -> None:
         raise ValidationFailed({"session": _("This session is over.")})
 
 
-async def _tell_moved(session: MeetingSession, meetings: list[Meeting], *, cancelled: bool) -> None:
+async def _tell_moved(session: MeetingSession, meetings: list[Meeting], *, cancelled: bool,
+                      public_url: str) -> None:
     if not await is_published(session):
         return
     accounts = {a for m in meetings for a in _sides(m)}
+    messages = []
     for account in await Account.filter(id__in=list(accounts)):
         with speaking(account.language):
             title = (_("A B2B meeting was cancelled by the organiser") if cancelled
                      else _("A B2B meeting was moved by the organiser"))
-            await notify(account, kind="meeting.changed", title=title,
-                         body=_("Session: %(session)s") % {"session": session.name},
-                         link="/meetings/agenda")
+            messages.append(Message(account, "meeting.changed", title,
+                                    _("Session: %(session)s") % {"session": session.name},
+                                    "/meetings/agenda"))
+    await notify_all(messages, public_url=public_url)
 
 
 async def swap_meetings(actor: Account | None, session_id: int, first_id: int, second_id: int,
-                        *, now: datetime) -> tuple[Meeting, Meeting]:
+                        *, now: datetime, public_url: str) -> tuple[Meeting, Meeting]:
     """Exchange the places (slot and table) of two meetings, if nobody ends up double-booked.
 
     Side effects: audit entry; once published, the four participants are told.
@@ -289,13 +299,13 @@ async def swap_meetings(actor: Account | None, session_id: int, first_id: int, s
         await Meeting.filter(id=first.id).update(slot=places[1][0], table_number=places[1][1])
         await audit.record("meetings.swap", actor=actor, target_type="meeting_session",
                            target_id=session.id, detail={"meetings": [first.id, second.id]})
-        await _tell_moved(session, [first, second], cancelled=False)
+        await _tell_moved(session, [first, second], cancelled=False, public_url=public_url)
     (first.slot, first.table_number), (second.slot, second.table_number) = places[1], places[0]
     return first, second
 
 
 async def move_meeting(actor: Account | None, session_id: int, meeting_id: int, slot: int,
-                       table: int, *, now: datetime) -> Meeting:
+                       table: int, *, now: datetime, public_url: str) -> Meeting:
     """Put a meeting at another slot and table; onto another meeting's place, the two swap."""
     session = await organiser_session(actor, session_id)
     _check_open(session, now)
@@ -309,20 +319,21 @@ async def move_meeting(actor: Account | None, session_id: int, meeting_id: int, 
     meeting = await _meeting(session, meeting_id)
     there = await Meeting.get_or_none(session=session, slot=slot, table_number=table)
     if there is not None and there.id != meeting.id:
-        return (await swap_meetings(actor, session_id, meeting.id, there.id, now=now))[0]
+        return (await swap_meetings(actor, session_id, meeting.id, there.id, now=now,
+                                    public_url=public_url))[0]
     await _check_free(session, meeting, slot, {meeting.id}, "slot")
     async with in_transaction():
         await Meeting.filter(id=meeting.id).update(slot=slot, table_number=table)
         await audit.record("meetings.move", actor=actor, target_type="meeting_session",
                            target_id=session.id, detail={"meeting": meeting.id, "slot": slot,
                                                          "table": table})
-        await _tell_moved(session, [meeting], cancelled=False)
+        await _tell_moved(session, [meeting], cancelled=False, public_url=public_url)
     meeting.slot, meeting.table_number = slot, table
     return meeting
 
 
 async def unbook_meeting(actor: Account | None, session_id: int, meeting_id: int,
-                         *, now: datetime) -> None:
+                         *, now: datetime, public_url: str) -> None:
     """Take a meeting off the schedule (its table is free again; the request stays as it was).
 
     Side effects: audit entry; once published, both participants are told.
@@ -334,7 +345,7 @@ async def unbook_meeting(actor: Account | None, session_id: int, meeting_id: int
         await audit.record("meetings.unbook", actor=actor, target_type="meeting_session",
                            target_id=session.id, detail={"meeting": meeting.id,
                                                          "request": meeting.request_id})  # type: ignore[attr-defined]
-        await _tell_moved(session, [meeting], cancelled=True)
+        await _tell_moved(session, [meeting], cancelled=True, public_url=public_url)
         await meeting.delete()
 
 

@@ -25,7 +25,7 @@ from tortoise.transactions import in_transaction
 
 from config.i18n import gettext as _
 from config.i18n import speaking
-from matchmaking import audit, notifications
+from matchmaking import audit
 from matchmaking.enums import FairStatus, MeetingRequestStatus, Role
 from matchmaking.errors import Forbidden, NotFound, ValidationFailed
 from matchmaking.meetings.parties import (
@@ -45,6 +45,7 @@ from matchmaking.models import (
     MeetingSession,
     Producer,
 )
+from matchmaking.notifications import notify
 from matchmaking.parsing import parse_whole
 from matchmaking.permissions import require_account, require_role
 
@@ -247,18 +248,14 @@ async def directory(actor: Account | None, session_id: int, *, query: str = "") 
 
 
 
-async def notify(account: Account, *, kind: str, title: str, body: str, link: str) -> None:
-    """An inbox message and the same by email; call inside the transaction of the change."""
-    await notifications.notify(account, kind=kind, title=title, body=body, link=link)
-
-
 def _before_deadline(session: MeetingSession, now: datetime) -> None:
     if now >= session.request_deadline:
         raise ValidationFailed({"session": _("The request deadline of this session has passed.")})
 
 
 async def request_meeting(
-    actor: Account | None, session_id: int, recipient_id: int, message: str, *, now: datetime
+    actor: Account | None, session_id: int, recipient_id: int, message: str, *, now: datetime,
+    public_url: str,
 ) -> MeetingRequest:
     """Ask a participant on the other side to meet. Side effects: notification and email."""
     session = await visible_session(actor, session_id)
@@ -294,7 +291,7 @@ async def request_meeting(
                              title=_("%(name)s asks to meet you") % {"name": me.name},
                              body=_("Session: %(session)s\n\n%(message)s") % {
                                  "session": session.name, "message": message},
-                             link="/meetings/requests")
+                             link="/meetings/requests", public_url=public_url)
     except IntegrityError:  # a double submit raced us to the unique row
         raise ValidationFailed(
             {"recipient": _("You have already asked to meet them in this session.")}) from None
@@ -316,7 +313,7 @@ def status_text(status: str) -> str:
 
 
 async def change_request(
-    actor: Account | None, request_id: int, action: str, *, now: datetime
+    actor: Account | None, request_id: int, action: str, *, now: datetime, public_url: str
 ) -> MeetingRequest:
     """The recipient accepts or declines, the requester cancels, before the deadline.
 
@@ -352,7 +349,7 @@ async def change_request(
             await notify(other, kind=f"meeting.{action}",
                          title=titles[action] % {"name": account.display_name},
                          body=_("Session: %(session)s") % {"session": request.session.name},
-                         link="/meetings/requests")
+                         link="/meetings/requests", public_url=public_url)
     return request
 
 

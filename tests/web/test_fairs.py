@@ -11,7 +11,7 @@ import httpx
 from matchmaking.enums import FairStatus
 from matchmaking.fairs.allocation import publish_allocation, run_allocation
 from matchmaking.models import Account, Booth, BoothApplication, Fair, Product
-from tests.factories import make_account, make_producer, make_product
+from tests.factories import PUBLIC_URL, make_account, make_producer, make_product
 from tests.matchmaking.fairs.test_fairs import FAIR_FORM, NOW, lay_out, make_applicant, make_fair
 from tests.web.helpers import log_in, post_form
 
@@ -116,7 +116,7 @@ async def test_draft_allocation_is_hidden_from_the_public(client: httpx.AsyncCli
     plan = await client.get(f"/fairs/{fair.id}/plan")
     assert exhibitor in plan.text and "state-assigned" in plan.text
     assert exhibitor in (await client.get(f"/fairs/{fair.id}/booths/A-01")).text
-    await publish_allocation(organiser, fair.id)
+    await publish_allocation(organiser, fair.id, public_url=PUBLIC_URL)
 
     async with httpx.AsyncClient(transport=client._transport, base_url="http://testserver") as anon:
         plan = await anon.get(f"/fairs/{fair.id}/plan")

@@ -11,7 +11,7 @@ from starlette.requests import Request
 
 from matchmaking.meetings import schedule as meeting_schedule
 from matchmaking.models import Account, Fair, Meeting, MeetingRequest, MeetingSession
-from tests.factories import PASSWORD, make_account
+from tests.factories import PASSWORD, PUBLIC_URL, make_account
 from tests.matchmaking.meetings.test_sessions import (
     make_buyer,
     make_exhibitor,
@@ -163,7 +163,7 @@ async def test_organiser_runs_scheduling_and_swaps_with_conflict_checks(client: 
 
 async def test_agenda_page_and_calendar_file(client: httpx.AsyncClient) -> None:
     session, buyers, _exhibitors = await scheduled_fair(client)
-    await meeting_schedule.run_schedule(session, now=datetime.now(UTC), time_limit=5)
+    await meeting_schedule.run_schedule(session, now=datetime.now(UTC), time_limit=5, public_url=PUBLIC_URL)
     await as_user(client, buyers[0])
     page = await client.get("/meetings/agenda")
     assert page.status_code == 200
@@ -186,7 +186,7 @@ async def test_agenda_page_and_calendar_file(client: httpx.AsyncClient) -> None:
 
 async def test_outcome_form_after_the_meeting(client: httpx.AsyncClient) -> None:
     session, buyers, _exhibitors = await scheduled_fair(client)
-    await meeting_schedule.run_schedule(session, now=datetime.now(UTC), time_limit=5)
+    await meeting_schedule.run_schedule(session, now=datetime.now(UTC), time_limit=5, public_url=PUBLIC_URL)
     await MeetingSession.filter(id=session.id).update(starts_at=soon(-0.01))
     meeting = await Meeting.filter(request__requester_id=buyers[0].id).first()
     assert meeting is not None

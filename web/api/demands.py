@@ -9,14 +9,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from config.settings import Settings
 from matchmaking.demands import demands, quotes
 from matchmaking.enums import Role
 from matchmaking.models import Buyer, Demand, Quote
 from matchmaking.permissions import require_account, require_role
 from matchmaking.places import short_province_name
 from web.api.common import json_body
-from web.auth import current_account
+from web.auth import current_account, public_url
 
 
 def buyer_json(buyer: Buyer) -> dict[str, Any]:
@@ -54,11 +53,6 @@ def quote_json(quote: Quote) -> dict[str, Any]:
         "status": str(quote.status), "created_at": quote.created_at.isoformat(),
         "updated_at": quote.updated_at.isoformat(),
     }
-
-
-def _public_url(request: Request) -> str:
-    settings: Settings = request.app.state.settings
-    return settings.public_url
 
 
 def _id(request: Request, name: str) -> int:
@@ -208,7 +202,7 @@ async def close_demand(request: Request) -> Response:
     """
     account = require_role(current_account(request), Role.BUYER)
     demand = await demands.close_demand(account, _id(request, "demand_id"),
-                                        public_url=_public_url(request))
+                                        public_url=public_url(request))
     return JSONResponse(demand_json(demand))
 
 
@@ -257,7 +251,7 @@ async def post_quote(request: Request) -> Response:
     """
     account = require_role(current_account(request), Role.PRODUCER)
     quote = await quotes.submit_quote(account, _id(request, "demand_id"), await json_body(request),
-                                      today=date.today(), public_url=_public_url(request))
+                                      today=date.today(), public_url=public_url(request))
     return JSONResponse(quote_json(quote), status_code=201)
 
 
@@ -290,7 +284,7 @@ def _quote_action(action: str, summary: str, who: str) -> Any:
     async def endpoint(request: Request) -> Response:
         require_role(current_account(request), Role.PRODUCER if action == "withdraw" else Role.BUYER)
         quote = await ACTIONS[action](current_account(request), _id(request, "quote_id"),
-                                      public_url=_public_url(request))
+                                      public_url=public_url(request))
         return JSONResponse(quote_json(quote))
 
     endpoint.__name__ = f"{action}_quote"

@@ -18,7 +18,7 @@ from matchmaking.fairs import plan as fairs_plan
 from matchmaking.models import AllocationRun, Booth, BoothApplication, Fair
 from matchmaking.permissions import require_role
 from web.api.common import json_body
-from web.auth import current_account
+from web.auth import current_account, public_url
 
 
 def fair_json(fair: Fair) -> dict[str, Any]:
@@ -205,7 +205,7 @@ async def withdraw(request: Request) -> Response:
     """
     actor = require_role(current_account(request), Role.PRODUCER)
     application = await fairs_applications.withdraw_application(
-        actor, _fair_id(request), now=fairs.utcnow())
+        actor, _fair_id(request), now=fairs.utcnow(), public_url=public_url(request))
     return JSONResponse(application_json(application))
 
 
@@ -287,7 +287,7 @@ async def publish(request: Request) -> Response:
       422: {description: no draft to publish}
     """
     actor = require_role(current_account(request), Role.ORGANISER)
-    run = await fairs_allocation.publish_allocation(actor, _fair_id(request))
+    run = await fairs_allocation.publish_allocation(actor, _fair_id(request), public_url=public_url(request))
     return JSONResponse(run_json(run))
 
 

@@ -20,7 +20,7 @@ from matchmaking.meetings.parties import Party
 from matchmaking.models import MeetingRequest, MeetingSession
 from matchmaking.permissions import require_account, require_role
 from web.api.common import json_body, text_field
-from web.auth import current_account
+from web.auth import current_account, public_url
 
 
 def now() -> datetime:
@@ -120,7 +120,7 @@ async def create_request(request: Request) -> Response:
     data = await json_body(request)
     created = await meetings.request_meeting(
         actor, int(request.path_params["session_id"]), _int(data, "recipient_id"),
-        text_field(data, "message"), now=now())
+        text_field(data, "message"), now=now(), public_url=public_url(request))
     return JSONResponse(request_json(created), status_code=201)
 
 
@@ -140,7 +140,8 @@ async def change_request(request: Request) -> Response:
     """
     actor = require_account(current_account(request))
     changed = await meetings.change_request(actor, int(request.path_params["request_id"]),
-                                            request.path_params["action"], now=now())
+                                            request.path_params["action"], now=now(),
+                                            public_url=public_url(request))
     return JSONResponse(request_json(changed))
 
 
@@ -208,7 +209,7 @@ async def run_schedule(request: Request) -> Response:
     """
     actor = require_role(current_account(request), Role.ORGANISER)
     outcome = await meeting_schedule.schedule_session(
-        actor, int(request.path_params["session_id"]), now=now())
+        actor, int(request.path_params["session_id"]), now=now(), public_url=public_url(request))
     return JSONResponse({
         "run_id": outcome.run.id, "scheduled": outcome.scheduled,
         "unscheduled": outcome.unscheduled, "objective": outcome.run.objective,

@@ -9,7 +9,6 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from config.settings import Settings
 from matchmaking.demands import demands, quotes
 from matchmaking.enums import BuyerKind, ProductGroup, QualityMark, Recurrence, Role
 from matchmaking.errors import NotFound, ValidationFailed
@@ -17,7 +16,7 @@ from matchmaking.models import Buyer, Demand, Quote
 from matchmaking.permissions import require_role
 from matchmaking.places import province_codes, short_province_name
 from matchmaking.taxonomy import SUBGROUPS, UNITS
-from web.auth import current_account
+from web.auth import current_account, public_url
 from web.forms import FormState, keep_typed, read_form
 from web.labels import buyer_kind_label, recurrence_label
 from web.render import render
@@ -33,11 +32,6 @@ def demand_choices() -> dict[str, Any]:
         "kind_options": [(k.value, buyer_kind_label(k.value)) for k in BuyerKind],
         "provinces": [(code, short_province_name(code)) for code in province_codes()],
     }
-
-
-def _public_url(request: Request) -> str:
-    settings: Settings = request.app.state.settings
-    return settings.public_url
 
 
 async def profile(request: Request) -> Response:
@@ -152,7 +146,7 @@ async def close_demand(request: Request) -> Response:
     account = require_role(current_account(request), Role.BUYER)
     demand_id = int(request.path_params["demand_id"])
     try:
-        await demands.close_demand(account, demand_id, public_url=_public_url(request))
+        await demands.close_demand(account, demand_id, public_url=public_url(request))
     except ValidationFailed as exc:
         return await _page(request, demand_id, " ".join(exc.errors.values()), 422)
     return RedirectResponse(f"/buyer/demands/{demand_id}", status_code=303)
@@ -170,7 +164,7 @@ async def decide_quote(request: Request) -> Response:
         raise NotFound("action")
     quote_id = int(request.path_params["quote_id"])
     try:
-        quote = await verb(account, quote_id, public_url=_public_url(request))
+        quote = await verb(account, quote_id, public_url=public_url(request))
     except ValidationFailed as exc:
         # The verb found the quote on one of the actor's demands; the page checks it again.
         demand_id = (await Quote.get(id=quote_id)).demand_id  # type: ignore[attr-defined]

@@ -8,7 +8,6 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from config.settings import Settings
 from matchmaking.catalogue import products as catalogue
 from matchmaking.demands import demands, quotes
 from matchmaking.enums import ProductGroup, ProductStatus, Role
@@ -16,14 +15,9 @@ from matchmaking.errors import ValidationFailed
 from matchmaking.models import Demand, Producer
 from matchmaking.permissions import require_account, require_role
 from matchmaking.places import province_codes, resolve_province, short_province_name
-from web.auth import current_account
+from web.auth import current_account, public_url
 from web.forms import FormState, keep_typed, read_form
 from web.render import render
-
-
-def _public_url(request: Request) -> str:
-    settings: Settings = request.app.state.settings
-    return settings.public_url
 
 
 async def open_demands(request: Request) -> Response:
@@ -75,7 +69,7 @@ async def submit_quote(request: Request) -> Response:
     values = await read_form(request)
     try:
         await quotes.submit_quote(account, demand_id, values, today=date.today(),
-                                  public_url=_public_url(request))
+                                  public_url=public_url(request))
     except ValidationFailed as exc:
         demand = await demands.get_demand_for(account, demand_id)
         return await _demand_page(request, demand, keep_typed(values, exc.errors), 422)
@@ -94,7 +88,7 @@ async def withdraw_quote(request: Request) -> Response:
     account = require_role(current_account(request), Role.PRODUCER)
     try:
         await quotes.withdraw_quote(account, int(request.path_params["quote_id"]),
-                                    public_url=_public_url(request))
+                                    public_url=public_url(request))
     except ValidationFailed as exc:
         items = await quotes.producer_quotes(account)
         return render(request, "demands/my_quotes.html",

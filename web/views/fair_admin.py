@@ -22,7 +22,7 @@ from matchmaking.fairs.applications import application_products
 from matchmaking.models import Booth, BoothApplication, Fair
 from matchmaking.permissions import require_role
 from matchmaking.places import province_codes, short_province_name
-from web.auth import current_account
+from web.auth import current_account, public_url
 from web.forms import FormState, keep_typed
 from web.render import render
 
@@ -230,7 +230,8 @@ async def move(request: Request) -> Response:
     form = await request.form()
     codes = [c for c in str(form.get("booths", "")).replace(";", ",").split(",")]
     try:
-        await fairs_adjust.move_exhibitor(actor, fair.id, application_id, codes)
+        await fairs_adjust.move_exhibitor(actor, fair.id, application_id, codes,
+                                          public_url=public_url(request))
     except ValidationFailed as exc:
         errors = {f"move-{application_id}": " ".join(exc.errors.values())}
         return await _review(request, fair, errors, 422)
@@ -240,7 +241,8 @@ async def move(request: Request) -> Response:
 async def cancel(request: Request) -> Response:
     actor = current_account(request)
     fair = await fairs.own_fair(actor, _fair_id(request))
-    await fairs_adjust.cancel_by_organiser(actor, fair.id, int(request.path_params["application_id"]))
+    await fairs_adjust.cancel_by_organiser(actor, fair.id, int(request.path_params["application_id"]),
+                                           public_url=public_url(request))
     return RedirectResponse(f"/organiser/fairs/{fair.id}/allocation?cancelled=1", status_code=303)
 
 
@@ -248,7 +250,7 @@ async def publish(request: Request) -> Response:
     actor = current_account(request)
     fair = await fairs.own_fair(actor, _fair_id(request))
     try:
-        await fairs_allocation.publish_allocation(actor, fair.id)
+        await fairs_allocation.publish_allocation(actor, fair.id, public_url=public_url(request))
     except ValidationFailed as exc:
         return await _review(request, fair, exc.errors, 422)
     return RedirectResponse(f"/fairs/{fair.id}/plan?published=1", status_code=303)

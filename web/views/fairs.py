@@ -19,7 +19,7 @@ from matchmaking.fairs import plan as fairs_plan
 from matchmaking.fairs.layout import booths_of
 from matchmaking.models import BoothApplication, BoothAssignment, Fair, Producer, Product
 from matchmaking.places import short_province_name
-from web.auth import current_account
+from web.auth import current_account, public_url
 from web.forms import FormState
 from web.render import render
 
@@ -141,7 +141,7 @@ async def apply(request: Request) -> Response:
 async def withdraw(request: Request) -> Response:
     fair_id = _fair_id(request)
     await fairs_applications.withdraw_application(current_account(request), fair_id,
-                                                  now=fairs.utcnow())
+                                                  now=fairs.utcnow(), public_url=public_url(request))
     return RedirectResponse(f"/fairs/{fair_id}?withdrawn=1", status_code=303)
 
 

@@ -19,7 +19,7 @@ from matchmaking.meetings import sessions as meetings
 from matchmaking.meetings.parties import eligible, profiles
 from matchmaking.meetings.sessions import VN
 from matchmaking.permissions import require_account, require_role
-from web.auth import current_account
+from web.auth import current_account, public_url
 from web.forms import FormState, keep_typed, read_form
 from web.render import render
 
@@ -117,7 +117,7 @@ async def ask(request: Request) -> Response:
     try:
         await meetings.request_meeting(actor, _id(request, "session_id"),
                                        _id(request, "account_id"), values.get("message", ""),
-                                       now=now())
+                                       now=now(), public_url=public_url(request))
     except ValidationFailed as exc:
         errors = dict(exc.errors)
         if "recipient" in errors or "session" in errors:
@@ -138,7 +138,8 @@ async def change_request(request: Request) -> Response:
     actor = require_account(current_account(request))
     try:
         await meetings.change_request(actor, _id(request, "request_id"),
-                                      request.path_params["action"], now=now())
+                                      request.path_params["action"], now=now(),
+                                      public_url=public_url(request))
     except ValidationFailed as exc:
         views = await meetings.my_requests(actor, now=now())
         return _page(request, "requests.html", {
@@ -211,7 +212,7 @@ async def run_scheduling(request: Request) -> Response:
     actor = current_account(request)
     session_id = _id(request, "session_id")
     try:
-        await meeting_schedule.schedule_session(actor, session_id, now=now())
+        await meeting_schedule.schedule_session(actor, session_id, now=now(), public_url=public_url(request))
     except ValidationFailed as exc:
         await meetings.organiser_session(actor, session_id)
         return _back(f"/meetings/sessions/{session_id}/manage", error=" ".join(exc.errors.values()))
@@ -244,11 +245,12 @@ async def swap(request: Request) -> Response:
     try:
         if values.get("second"):
             await meeting_schedule.swap_meetings(actor, session_id, _number(values, "first"),
-                                                 _number(values, "second"), now=now())
+                                                 _number(values, "second"), now=now(),
+                                                 public_url=public_url(request))
         else:
             await meeting_schedule.move_meeting(actor, session_id, _number(values, "first"),
                                                 _number(values, "slot"), _number(values, "table"),
-                                                now=now())
+                                                now=now(), public_url=public_url(request))
     except ValidationFailed as exc:
         return await _grid_page(request, keep_typed(values, exc.errors), 422)
     return _back(f"/meetings/sessions/{session_id}/grid", changed="1")
@@ -259,7 +261,7 @@ async def unbook(request: Request) -> Response:
     session_id = _id(request, "session_id")
     try:
         await meeting_schedule.unbook_meeting(actor, session_id, _id(request, "meeting_id"),
-                                              now=now())
+                                              now=now(), public_url=public_url(request))
     except ValidationFailed as exc:
         return await _grid_page(request, FormState({}, exc.errors), 422)
     return _back(f"/meetings/sessions/{session_id}/grid", unbooked="1")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import timedelta
 
 import pytest
@@ -27,7 +29,7 @@ from matchmaking.models import (
     Fair,
     Notification,
 )
-from tests.factories import make_account
+from tests.factories import PUBLIC_URL, make_account
 from tests.matchmaking.fairs.test_fairs import NOW, lay_out, make_applicant, make_fair
 
 AFTER_CLOSE = NOW + timedelta(days=6)
@@ -95,7 +97,7 @@ async def test_moves_are_checked_then_published_and_notified(db: str) -> None:
 
     async def move_refused(application: BoothApplication, codes: list[str]) -> str:
         with pytest.raises(ValidationFailed) as caught:
-            await move_exhibitor(organiser, fair.id, application.id, codes)
+            await move_exhibitor(organiser, fair.id, application.id, codes, public_url=PUBLIC_URL)
         return caught.value.errors["booths"]
 
     held = (await assigned_codes(fair))[food.id]
@@ -108,10 +110,10 @@ async def test_moves_are_checked_then_published_and_notified(db: str) -> None:
     assert (await assigned_codes(fair))[food.id] == held
 
     target = sorted({free, "A-05"}) if free != "A-05" else ["A-04", "A-05"]
-    await move_exhibitor(organiser, fair.id, food.id, target)
+    await move_exhibitor(organiser, fair.id, food.id, target, public_url=PUBLIC_URL)
     assert (await assigned_codes(fair))[food.id] == target
 
-    await publish_allocation(organiser, fair.id)
+    await publish_allocation(organiser, fair.id, public_url=PUBLIC_URL)
     assert (await Fair.get(id=fair.id)).status == FairStatus.PUBLISHED
     assert (await AllocationRun.filter(fair=fair).order_by("-id").first()).status == "published"  # type: ignore[union-attr]
     assert await Notification.filter(kind="booths.accepted").count() == 4
@@ -126,9 +128,9 @@ async def test_cancellation_offers_the_booth_to_the_waitlist(db: str) -> None:
     fair, teas, _food = await two_zone_fair()
     extra = await make_applicant(fair, stars=3)  # second on the waitlist
     await allocate(fair)
-    await publish_allocation(await organiser_of(fair), fair.id)
+    await publish_allocation(await organiser_of(fair), fair.id, public_url=PUBLIC_URL)
     assert (await statuses(fair))[extra.id] == ("waitlisted", 2)
-    await withdraw_application(await owner_of(teas[1]), fair.id, now=AFTER_CLOSE)
+    await withdraw_application(await owner_of(teas[1]), fair.id, now=AFTER_CLOSE, public_url=PUBLIC_URL)
     codes = await assigned_codes(fair)
     assert teas[1].id not in codes
     assert codes[teas[3].id] == ["A-02"]  # the first on the waitlist
@@ -140,7 +142,7 @@ async def test_cancellation_offers_the_booth_to_the_waitlist(db: str) -> None:
     assert refilled.account_id == (await owner_of(teas[3])).id  # type: ignore[attr-defined]
     assert "A-02" in refilled.body
     # the organiser cancels another: the next waiting one fills it
-    await cancel_by_organiser(await organiser_of(fair), fair.id, teas[2].id)
+    await cancel_by_organiser(await organiser_of(fair), fair.id, teas[2].id, public_url=PUBLIC_URL)
     assert (await assigned_codes(fair))[extra.id] == ["A-03"]
     assert (await statuses(fair))[teas[2].id] == ("rejected", None)
     assert await Notification.filter(kind="booths.cancelled").count() == 1
@@ -156,7 +158,7 @@ async def test_waitlisted_that_does_not_fit_is_skipped(db: str) -> None:
     await allocate(fair)
     state = await statuses(fair)
     assert state[big.id][0] == state[small.id][0] == "waitlisted"
-    await cancel_by_organiser(await organiser_of(fair), fair.id, first.id)
+    await cancel_by_organiser(await organiser_of(fair), fair.id, first.id, public_url=PUBLIC_URL)
     # one booth is free: the two-booth application cannot use it, the next one can
     assert (await statuses(fair))[small.id] == ("accepted", None)
     assert (await statuses(fair))[big.id] == ("waitlisted", 1)
@@ -192,8 +194,8 @@ async def test_two_concurrent_moves_never_double_book(db: str) -> None:
     await allocate(fair)
     organiser = await organiser_of(fair)
     results = await asyncio.gather(
-        move_exhibitor(organiser, fair.id, one.id, ["A-04"]),
-        move_exhibitor(organiser, fair.id, two.id, ["A-04"]),
+        move_exhibitor(organiser, fair.id, one.id, ["A-04"], public_url=PUBLIC_URL),
+        move_exhibitor(organiser, fair.id, two.id, ["A-04"], public_url=PUBLIC_URL),
         return_exceptions=True,
     )
     failures = [r for r in results if isinstance(r, BaseException)]
@@ -228,4 +230,43 @@ async def test_other_organiser_cannot_run_or_publish(db: str) -> None:
     with pytest.raises(NotFound):
         await run_allocation(intruder, fair, time_limit=1, now=AFTER_CLOSE)
     with pytest.raises(NotFound):
-        await publish_allocation(intruder, fair.id)
+        await publish_allocation(intruder, fair.id, public_url=PUBLIC_URL)
+
+
+async def publish_counting(
+    count_queries: Callable[[], AbstractContextManager[list[str]]], applicants: int
+) -> tuple[Fair, int]:
+    """A fair of four booths with `applicants` one-booth applications, allocated, then published
+    while counting SQL statements."""
+    fair = await make_fair()
+    await lay_out(fair, rows=1, columns=4)
+    for _ in range(applicants):
+        await make_applicant(fair)
+    await allocate(fair)
+    organiser = await organiser_of(fair)
+    with count_queries() as statements:
+        await publish_allocation(organiser, fair.id, public_url=PUBLIC_URL)
+    return fair, len(statements)
+
+
+async def test_publishing_takes_the_same_statements_for_2_or_12_applications(
+    db: str, count_queries: Callable[[], AbstractContextManager[list[str]]]
+) -> None:
+    small, few = await publish_counting(count_queries, 2)
+    large, many = await publish_counting(count_queries, 12)
+    assert few == many, (few, many)
+    assert await Notification.filter(link=f"/fairs/{large.id}").count() == 12  # 4 in, 8 waiting
+    assert await Notification.filter(link=f"/fairs/{small.id}").count() == 2
+
+
+async def test_publishing_emails_absolute_links_and_never_a_deactivated_account(db: str) -> None:
+    fair = await make_fair()
+    await lay_out(fair, rows=1, columns=4)
+    kept, gone = await make_applicant(fair), await make_applicant(fair)
+    await Account.filter(id=(await owner_of(gone)).id).update(is_active=False)
+    await allocate(fair)
+    await publish_allocation(await organiser_of(fair), fair.id, public_url=PUBLIC_URL)
+    [email] = await EmailMessage.all()
+    assert email.to_address == (await owner_of(kept)).email
+    assert email.body.endswith(f"\n\n{PUBLIC_URL}/fairs/{fair.id}")
+    assert await Notification.filter(kind="booths.accepted").count() == 2  # the inbox keeps both

@@ -29,7 +29,7 @@ from matchmaking.models import (
     MeetingSession,
     Notification,
 )
-from tests.factories import make_account, make_producer
+from tests.factories import PUBLIC_URL, make_account, make_producer
 
 NOW = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)  # 09:00 in Hà Nội
 START = datetime(2026, 6, 12, 2, 0, tzinfo=UTC)
@@ -91,11 +91,12 @@ async def make_session(fair: Fair, **overrides: Any) -> MeetingSession:
 
 async def ask(requester: Account, recipient: Account, session: MeetingSession,
               message: str = "Xin gặp") -> MeetingRequest:
-    return await meetings.request_meeting(requester, session.id, recipient.id, message, now=NOW)
+    return await meetings.request_meeting(requester, session.id, recipient.id, message, now=NOW,
+                                          public_url=PUBLIC_URL)
 
 
 async def answer(account: Account, request: MeetingRequest, action: str) -> MeetingRequest:
-    return await meetings.change_request(account, request.id, action, now=NOW)
+    return await meetings.change_request(account, request.id, action, now=NOW, public_url=PUBLIC_URL)
 
 
 async def schedule_rows(session: MeetingSession) -> list[tuple[int, int, int, int, int]]:
@@ -198,7 +199,8 @@ async def test_request_rules(db: str) -> None:
     with refused("message: The message is too long"):
         await ask(other_buyer, exhibitor, session, "x" * 1001)
     with refused("session: The request deadline"):
-        await meetings.request_meeting(other_buyer, session.id, exhibitor.id, "", now=DEADLINE)
+        await meetings.request_meeting(other_buyer, session.id, exhibitor.id, "", now=DEADLINE,
+                                       public_url=PUBLIC_URL)
     reverse = await ask(exhibitor, buyer, session)  # asking back is allowed: both sides asked
     assert reverse.status == "pending"
     assert await MeetingRequest.all().count() == 2
@@ -238,7 +240,7 @@ async def test_request_transitions(db: str) -> None:
     again = await ask(exhibitor, buyer, session, "Gặp lại nhé")  # asking again reopens it
     assert (again.id, again.status, again.message) == (second.id, "pending", "Gặp lại nhé")
     with pytest.raises(ValidationFailed, match="deadline"):
-        await meetings.change_request(buyer, again.id, "accept", now=DEADLINE)
+        await meetings.change_request(buyer, again.id, "accept", now=DEADLINE, public_url=PUBLIC_URL)
     # accepted, declined, asked, cancelled, asked again
     assert await EmailMessage.filter(to_address=buyer.email).count() == 5
 
@@ -280,7 +282,8 @@ async def crowded_session(
 
 async def test_scheduling_at_the_deadline_writes_a_valid_published_schedule(db: str) -> None:
     session, _bs, _es = await crowded_session()
-    outcome = await meeting_schedule.run_schedule(session, now=AFTER_DEADLINE, time_limit=5)
+    outcome = await meeting_schedule.run_schedule(session, now=AFTER_DEADLINE, time_limit=5,
+                                                  public_url=PUBLIC_URL)
     rows = await schedule_rows(session)
     assert outcome.published and outcome.scheduled == len(rows) == 6  # 3 slots × 2 tables
     assert_valid_schedule(rows, session)
@@ -294,22 +297,24 @@ async def test_scheduling_at_the_deadline_writes_a_valid_published_schedule(db: 
 
 async def test_draft_before_deadline_is_replaced_and_published_by_the_job(db: str) -> None:
     session, _bs, _es = await crowded_session()
-    draft = await meeting_schedule.run_schedule(session, now=NOW, time_limit=5)
+    draft = await meeting_schedule.run_schedule(session, now=NOW, time_limit=5, public_url=PUBLIC_URL)
     assert not draft.published
-    again = await meeting_schedule.run_schedule(session, now=NOW, time_limit=5)
+    again = await meeting_schedule.run_schedule(session, now=NOW, time_limit=5, public_url=PUBLIC_URL)
     runs = await meeting_schedule.session_runs(session)
     assert [r.status for r in runs] == [RunStatus.DRAFT, RunStatus.SUPERSEDED]
     assert runs[0].id == again.run.id
     assert await Meeting.filter(session=session).count() == 6
     assert await meeting_agenda.my_agenda(_bs[0], now=NOW) == []  # drafts are the organiser's
-    done = await meeting_schedule.schedule_due_sessions(now=AFTER_DEADLINE, time_limit=5)
+    done = await meeting_schedule.schedule_due_sessions(now=AFTER_DEADLINE, time_limit=5,
+                                                        public_url=PUBLIC_URL)
     assert [o.published for o in done] == [True]
     published = await schedule_rows(session)
     assert_valid_schedule(published, session)
-    assert await meeting_schedule.schedule_due_sessions(now=AFTER_DEADLINE, time_limit=5) == []
+    assert await meeting_schedule.schedule_due_sessions(now=AFTER_DEADLINE, time_limit=5,
+                                                        public_url=PUBLIC_URL) == []
     assert await schedule_rows(session) == published  # the second job run changed nothing
     with pytest.raises(ValidationFailed, match="already published"):
-        await meeting_schedule.run_schedule(session, now=AFTER_DEADLINE, time_limit=5)
+        await meeting_schedule.run_schedule(session, now=AFTER_DEADLINE, time_limit=5, public_url=PUBLIC_URL)
 
 
 async def test_declined_and_cancelled_requests_are_not_scheduled(db: str) -> None:
@@ -318,7 +323,8 @@ async def test_declined_and_cancelled_requests_are_not_scheduled(db: str) -> Non
     buyer, e1, e2 = await make_buyer(), await make_exhibitor(fair), await make_exhibitor(fair)
     await answer(e1, await ask(buyer, e1, session), "decline")
     await answer(buyer, await ask(buyer, e2, session), "cancel")
-    outcome = await meeting_schedule.run_schedule(session, now=AFTER_DEADLINE, time_limit=5)
+    outcome = await meeting_schedule.run_schedule(session, now=AFTER_DEADLINE, time_limit=5,
+                                                  public_url=PUBLIC_URL)
     assert outcome.scheduled == 0 and await Meeting.all().count() == 0
 
 
@@ -326,7 +332,7 @@ async def test_a_failed_schedule_write_leaves_the_previous_schedule(
     db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     session, bs, es = await crowded_session(buyers=3, exhibitors=2)
-    await meeting_schedule.run_schedule(session, now=NOW, time_limit=5)
+    await meeting_schedule.run_schedule(session, now=NOW, time_limit=5, public_url=PUBLIC_URL)
     before = await schedule_rows(session)
     runs_before = [(r.id, r.status) for r in await meeting_schedule.session_runs(session)]
     await answer(es[0], await MeetingRequest.get(requester_id=bs[0].id, recipient_id=es[0].id),
@@ -337,7 +343,7 @@ async def test_a_failed_schedule_write_leaves_the_previous_schedule(
 
     monkeypatch.setattr(meeting_schedule, "_record_run", crash)
     with pytest.raises(RuntimeError):
-        await meeting_schedule.run_schedule(session, now=NOW, time_limit=5)
+        await meeting_schedule.run_schedule(session, now=NOW, time_limit=5, public_url=PUBLIC_URL)
     assert await schedule_rows(session) == before
     assert [(r.id, r.status) for r in await meeting_schedule.session_runs(session)] == runs_before
 
@@ -360,13 +366,15 @@ async def test_swap_that_would_double_book_is_refused_clearly(db: str) -> None:
     m2 = await placed(session, b2, e2, 1, 1)
     m3 = await placed(session, b1, e3, 1, 2)
     with pytest.raises(ValidationFailed) as caught:
-        await meeting_schedule.swap_meetings(organiser_of(fair), session.id, m1.id, m2.id, now=NOW)
+        await meeting_schedule.swap_meetings(organiser_of(fair), session.id, m1.id, m2.id, now=NOW,
+                                             public_url=PUBLIC_URL)
     assert caught.value.errors == {"first": (
         "Siêu thị Hapro already has a meeting at 09:20: one participant cannot be in two places "
         "at once.")}
     assert await schedule_rows(session) == [
         (m1.id, 0, 1, b1.id, e1.id), (m2.id, 1, 1, b2.id, e2.id), (m3.id, 1, 2, b1.id, e3.id)]
-    await meeting_schedule.swap_meetings(organiser_of(fair), session.id, m1.id, m3.id, now=NOW)
+    await meeting_schedule.swap_meetings(organiser_of(fair), session.id, m1.id, m3.id, now=NOW,
+                                         public_url=PUBLIC_URL)
     rows = await schedule_rows(session)
     assert rows == [(m1.id, 1, 2, b1.id, e1.id), (m2.id, 1, 1, b2.id, e2.id),
                     (m3.id, 0, 1, b1.id, e3.id)]
@@ -383,16 +391,20 @@ async def test_move_checks_the_table_and_the_participants(db: str) -> None:
     m3 = await placed(session, b2, e2, 2, 1)
     organiser = organiser_of(fair)
     with pytest.raises(ValidationFailed, match="table: Choose a table from 1 to 2"):
-        await meeting_schedule.move_meeting(organiser, session.id, m1.id, 0, 3, now=NOW)
+        await meeting_schedule.move_meeting(organiser, session.id, m1.id, 0, 3, now=NOW,
+                                            public_url=PUBLIC_URL)
     with pytest.raises(ValidationFailed, match="two places at once"):
-        await meeting_schedule.move_meeting(organiser, session.id, m1.id, 1, 2, now=NOW)
-    moved = await meeting_schedule.move_meeting(organiser, session.id, m3.id, 0, 2, now=NOW)
+        await meeting_schedule.move_meeting(organiser, session.id, m1.id, 1, 2, now=NOW,
+                                            public_url=PUBLIC_URL)
+    moved = await meeting_schedule.move_meeting(organiser, session.id, m3.id, 0, 2, now=NOW,
+                                                public_url=PUBLIC_URL)
     assert (moved.slot, moved.table_number) == (0, 2)
     # Onto a taken place the two meetings swap, if that double-books nobody.
     with pytest.raises(ValidationFailed, match=r"second: .* already has a meeting at 09:00"):
-        await meeting_schedule.move_meeting(organiser, session.id, m1.id, 1, 1, now=NOW)
-    await meeting_schedule.unbook_meeting(organiser, session.id, m3.id, now=NOW)
-    await meeting_schedule.move_meeting(organiser, session.id, m1.id, 1, 1, now=NOW)
+        await meeting_schedule.move_meeting(organiser, session.id, m1.id, 1, 1, now=NOW,
+                                            public_url=PUBLIC_URL)
+    await meeting_schedule.unbook_meeting(organiser, session.id, m3.id, now=NOW, public_url=PUBLIC_URL)
+    await meeting_schedule.move_meeting(organiser, session.id, m1.id, 1, 1, now=NOW, public_url=PUBLIC_URL)
     assert_valid_schedule(await schedule_rows(session), session)
     assert [(m.id, m.slot, m.table_number) for m in await Meeting.filter(id__in=[m1.id, m2.id]
                                                                          ).order_by("id")] == [
@@ -401,7 +413,7 @@ async def test_move_checks_the_table_and_the_participants(db: str) -> None:
     assert await MeetingRequest.filter(id=m3.request_id).count() == 1  # type: ignore[attr-defined]
     with pytest.raises(NotFound):
         await meeting_schedule.unbook_meeting(await make_account("organiser"), session.id, m1.id,
-                                              now=NOW)
+                                              now=NOW, public_url=PUBLIC_URL)
 
 
 # Agendas and outcomes -----------------------------------------------------------------------
@@ -446,7 +458,7 @@ async def published_pair() -> tuple[MeetingSession, Account, Account]:
     exhibitor = await make_exhibitor(fair, name="HTX Chè Shan Tuyết Bản Liền")
     request = await ask(buyer, exhibitor, session, "Cần 500 kg, giao tháng 7;\nbáo giá giúp\\ạ")
     await answer(exhibitor, request, "accept")
-    await meeting_schedule.run_schedule(session, now=AFTER_DEADLINE, time_limit=5)
+    await meeting_schedule.run_schedule(session, now=AFTER_DEADLINE, time_limit=5, public_url=PUBLIC_URL)
     return session, buyer, exhibitor
 
 
