@@ -28,6 +28,7 @@ from config.i18n import speaking
 from matchmaking import audit
 from matchmaking.enums import FairStatus, MeetingRequestStatus, Role
 from matchmaking.errors import Forbidden, NotFound, ValidationFailed
+from matchmaking.fairs.fairs import is_owner, own_fair, owned_by
 from matchmaking.meetings.parties import (
     BUYER,
     Party,
@@ -143,50 +144,20 @@ def validate_session(
     return {"name": name, "starts_at": starts_at, "request_deadline": deadline, **sizes}
 
 
-async def organiser_fair(actor: Account | None, fair_id: int) -> Fair:
-    """One of the actor's own fairs; another organiser's fair is NotFound."""
-    account = require_role(actor, Role.ORGANISER)
-    query = Fair.filter(id=fair_id)
-    if account.role != Role.ADMIN:
-        query = query.filter(organiser_id=account.id)
-    fair = await query.first()
-    if fair is None:
-        raise NotFound("fair")
-    return fair
-
-
 async def organiser_session(actor: Account | None, session_id: int) -> MeetingSession:
     """A session of one of the actor's fairs, with its fair loaded."""
     account = require_role(actor, Role.ORGANISER)
-    query = MeetingSession.filter(id=session_id).select_related("fair")
-    if account.role != Role.ADMIN:
-        query = query.filter(fair__organiser_id=account.id)
-    session = await query.first()
+    session = await MeetingSession.filter(id=session_id, **owned_by(account, "fair__")) \
+        .select_related("fair").first()
     if session is None:
         raise NotFound("meeting session")
     return session
 
 
-def is_organiser(actor: Account | None, fair: Fair) -> bool:
-    if actor is None:
-        return False
-    return actor.role == Role.ADMIN or (
-        actor.role == Role.ORGANISER and fair.organiser_id == actor.id  # type: ignore[attr-defined]
-    )
-
-
-async def visible_fair(actor: Account | None, fair_id: int) -> Fair:
-    """A fair anyone may see (draft fairs only for their organiser)."""
-    fair = await Fair.get_or_none(id=fair_id)
-    if fair is None or (fair.status == FairStatus.DRAFT and not is_organiser(actor, fair)):
-        raise NotFound("fair")
-    return fair
-
-
 async def visible_session(actor: Account | None, session_id: int) -> MeetingSession:
     session = await MeetingSession.get_or_none(id=session_id).select_related("fair")
     if session is None or (fair_of(session).status == FairStatus.DRAFT
-                           and not is_organiser(actor, fair_of(session))):
+                           and not is_owner(actor, fair_of(session))):
         raise NotFound("meeting session")
     return session
 
@@ -199,7 +170,7 @@ async def create_session(
     actor: Account | None, fair_id: int, data: Mapping[str, Any], *, now: datetime
 ) -> MeetingSession:
     """Add a meeting session to one of the actor's fairs. Side effects: audit entry."""
-    fair = await organiser_fair(actor, fair_id)
+    fair = await own_fair(actor, fair_id)
     values = validate_session(data, fair, await fair_sessions(fair), now=now)
     async with in_transaction():
         session = await MeetingSession.create(fair=fair, **values)
@@ -393,7 +364,7 @@ async def sessions_for(actor: Account | None, *, now: datetime) -> list[MeetingS
     since = now.astimezone(UTC) - timedelta(days=1)
     query = MeetingSession.filter(starts_at__gt=since).select_related("fair")
     if account.role == Role.ORGANISER:
-        query = query.filter(fair__organiser_id=account.id)
+        query = query.filter(**owned_by(account, "fair__"))
     elif account.role != Role.ADMIN:
         query = query.exclude(fair__status=FairStatus.DRAFT)
     if account.role == Role.PRODUCER:

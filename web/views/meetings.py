@@ -13,6 +13,7 @@ from config.i18n import gettext as _
 from config.settings import Settings
 from matchmaking.enums import MeetingOutcome, Role
 from matchmaking.errors import NotFound, ValidationFailed
+from matchmaking.fairs import fairs
 from matchmaking.meetings import agenda as meeting_agenda
 from matchmaking.meetings import schedule as meeting_schedule
 from matchmaking.meetings import sessions as meetings
@@ -59,10 +60,10 @@ async def home(request: Request) -> Response:
 
 async def _fair_page(request: Request, form: FormState, status_code: int = 200) -> Response:
     actor = current_account(request)
-    fair = await meetings.visible_fair(actor, _id(request, "fair_id"))
+    fair = await fairs.visible_fair(actor, _id(request, "fair_id"))
     return _page(request, "fair.html", {
         "fair": fair, "sessions": await meetings.fair_sessions(fair), "form": form,
-        "organiser": meetings.is_organiser(actor, fair)}, status_code)
+        "organiser": fairs.is_owner(actor, fair)}, status_code)
 
 
 async def fair_sessions(request: Request) -> Response:
@@ -86,7 +87,7 @@ async def session_directory(request: Request) -> Response:
     """Who the participant may ask to meet; the organiser is sent to its own page."""
     actor = current_account(request)
     session = await meetings.visible_session(actor, _id(request, "session_id"))
-    if meetings.is_organiser(actor, meetings.fair_of(session)):
+    if fairs.is_owner(actor, meetings.fair_of(session)):
         return _back(f"/meetings/sessions/{session.id}/manage")
     query = request.query_params.get("q", "")[:100]
     people = await meetings.directory(actor, session.id, query=query)
