@@ -43,6 +43,7 @@ def check_port_free(host: str, port: int) -> None:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
+    from config.logging import uvicorn_log_config
     from config.settings import session_secret
     from search.runtime import catch_up_index, export_search, search_server
 
@@ -66,6 +67,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
             port=port,
             workers=workers,
             log_level=settings.log_level.lower(),
+            log_config=uvicorn_log_config(),
             server_header=False,
         )
     return 0

@@ -2,7 +2,27 @@
 
 from __future__ import annotations
 
+import copy
 import logging
+import re
+from typing import Any
+
+# Paths that carry a secret: the token of a reset link.
+SECRET_PATH = re.compile(r"(/password/reset/)[^\s?\"]+")
+
+
+class HideSecretPaths(logging.Filter):
+    """Blanks reset tokens in access-log lines (uvicorn passes the path as an argument)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                SECRET_PATH.sub(r"\1…", arg) if isinstance(arg, str) else arg
+                for arg in record.args
+            )
+        elif isinstance(record.msg, str):
+            record.msg = SECRET_PATH.sub(r"\1…", record.msg)
+        return True
 
 
 def configure_logging(level: str = "INFO") -> None:
@@ -14,3 +34,21 @@ def configure_logging(level: str = "INFO") -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     logging.getLogger("tortoise").setLevel(logging.WARNING)
+    hide_secret_paths()
+
+
+def uvicorn_log_config() -> dict[str, Any]:
+    """uvicorn's own logging set-up, with reset tokens blanked in its access log (every worker)."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config.setdefault("filters", {})["hide_secret_paths"] = {"()": HideSecretPaths}
+    config["handlers"]["access"].setdefault("filters", []).append("hide_secret_paths")
+    return config
+
+
+def hide_secret_paths() -> None:
+    """Keep reset tokens out of uvicorn's access log (call again after uvicorn configures it)."""
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, HideSecretPaths) for f in access.filters):
+        access.addFilter(HideSecretPaths())

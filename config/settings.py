@@ -41,6 +41,7 @@ class Settings:
     web_workers: int
     media_dir: Path
     session_max_age: int
+    session_lifetime: int
     max_body_bytes: int
     default_language: str
     log_level: str
@@ -55,12 +56,23 @@ class Settings:
     smtp_starttls: bool = False
     login_max_failures: int = 5
     login_lock_minutes: int = 15
+    login_address_max_failures: int = 100
+    dev_mailbox: bool = False
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def embedded_meili(self) -> bool:
         """True when the platform starts and supervises its own Meilisearch."""
         return self.meili_url is None
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def cookies_secure(self) -> bool:
+        """Production always marks cookies Secure, whatever SECURE_COOKIES says."""
+        return self.secure_cookies or self.production
 
     @property
     def uses_postgres(self) -> bool:
@@ -94,6 +106,7 @@ def load_settings(env_file: str | Path = ".env") -> Settings:
             web_workers=config("WEB_WORKERS", cast=int, default=1),
             media_dir=Path(config("MEDIA_DIR", cast=str, default=str(var_dir / "media"))),
             session_max_age=config("SESSION_MAX_AGE", cast=int, default=8 * 3600),
+            session_lifetime=config("SESSION_LIFETIME", cast=int, default=7 * 24 * 3600),
             max_body_bytes=config("MAX_BODY_BYTES", cast=int, default=12 * 1024 * 1024),
             default_language=config("DEFAULT_LANGUAGE", cast=str, default="vi"),
             log_level=config("LOG_LEVEL", cast=str, default="INFO").upper(),
@@ -108,6 +121,8 @@ def load_settings(env_file: str | Path = ".env") -> Settings:
             smtp_starttls=config("SMTP_STARTTLS", cast=bool, default=False),
             login_max_failures=config("LOGIN_MAX_FAILURES", cast=int, default=5),
             login_lock_minutes=config("LOGIN_LOCK_MINUTES", cast=int, default=15),
+            login_address_max_failures=config("LOGIN_ADDRESS_MAX_FAILURES", cast=int, default=100),
+            dev_mailbox=config("DEV_MAILBOX", cast=bool, default=False),
         )
     except ValueError as exc:
         raise ConfigError(f"invalid setting: {exc}") from None
@@ -130,6 +145,10 @@ def _check(settings: Settings) -> None:
         raise ConfigError("WEB_WORKERS must be at least 1")
     if settings.default_language not in ("vi", "en"):
         raise ConfigError("DEFAULT_LANGUAGE must be vi or en")
+    if not 0 < settings.session_lifetime <= 30 * 24 * 3600:
+        raise ConfigError("SESSION_LIFETIME must be between 1 second and 30 days")
+    if settings.production and settings.dev_mailbox:
+        raise ConfigError("DEV_MAILBOX cannot be used in production")
     if settings.meili_url and settings.env == "production" and not settings.meili_master_key:
         raise ConfigError("MEILI_MASTER_KEY is required with MEILI_URL in production")
 

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
+import re
 import smtplib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.message import EmailMessage as MimeMessage
+
+from tortoise.expressions import Q
 
 from matchmaking.enums import EmailStatus
 from matchmaking.models import EmailMessage
 
-MAX_ATTEMPTS = 5
+# Retried with a growing wait (1 min, doubling, at most an hour between tries): a message is
+# given up only after about 8 hours of failures.
+MAX_ATTEMPTS = 12
+FIRST_RETRY = timedelta(minutes=1)
+LONGEST_RETRY = timedelta(hours=1)
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+# The server is away: every other message would fail the same way, so the batch stops.
+CONNECTION_ERRORS = (OSError, smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected)
 
 
 @dataclass(frozen=True)
@@ -25,9 +36,15 @@ class SmtpConfig:
     timeout: float = 10.0
 
 
+def header_safe(text: str) -> str:
+    """`text` on one line: control characters (newlines included) become single spaces."""
+    return " ".join(CONTROL_CHARACTERS.sub(" ", text).split())
+
+
 async def queue(*, to: str, subject: str, body: str) -> EmailMessage:
     """Queue an email; call inside the transaction of the change it reports."""
-    return await EmailMessage.create(to_address=to, subject=subject[:200], body=body)
+    return await EmailMessage.create(to_address=header_safe(to)[:254],
+                                     subject=header_safe(subject)[:200], body=body)
 
 
 async def queue_all(emails: Sequence[tuple[str, str, str]]) -> None:
@@ -52,21 +69,39 @@ def _send(config: SmtpConfig, message: EmailMessage) -> None:
         smtp.send_message(mime)
 
 
-async def deliver_pending(config: SmtpConfig, *, now: datetime, limit: int = 50) -> int:
-    """Send pending emails; a failure is retried on later runs, up to MAX_ATTEMPTS."""
-    import asyncio
+def retry_wait(attempts: int) -> timedelta:
+    """How long to wait before the next try after `attempts` failed ones."""
+    return min(FIRST_RETRY * 2 ** min(attempts - 1, 16), LONGEST_RETRY)
 
+
+async def _failed(message: EmailMessage, error: Exception, *, now: datetime) -> None:
+    message.attempts += 1
+    message.last_error = f"{type(error).__name__}: {error}"[:500]
+    message.next_attempt_at = now + retry_wait(message.attempts)
+    if message.attempts >= MAX_ATTEMPTS:
+        message.status = EmailStatus.FAILED
+    await message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+
+
+async def deliver_pending(config: SmtpConfig, *, now: datetime, limit: int = 50) -> int:
+    """Send the pending emails that are due. Side effects: marks each sent, or records the
+    error and when to try again; after MAX_ATTEMPTS failures a message is marked failed (its
+    error kept) so that it never holds up the others."""
     sent = 0
-    pending = await EmailMessage.filter(status=EmailStatus.PENDING).order_by("id").limit(limit)
-    for message in pending:
+    due = (
+        EmailMessage.filter(status=EmailStatus.PENDING)
+        .filter(Q(next_attempt_at=None) | Q(next_attempt_at__lte=now))
+        .order_by("id")
+        .limit(limit)
+    )
+    for message in await due:
         try:
             await asyncio.to_thread(_send, config, message)
-        except (OSError, smtplib.SMTPException) as exc:
-            message.attempts += 1
-            message.last_error = str(exc)[:500]
-            if message.attempts >= MAX_ATTEMPTS:
-                message.status = EmailStatus.FAILED
-            await message.save(update_fields=["attempts", "last_error", "status"])
+        except CONNECTION_ERRORS as exc:
+            await _failed(message, exc, now=now)
+            break
+        except Exception as exc:  # this message is bad (header, address): the next one may not be
+            await _failed(message, exc, now=now)
             continue
         message.status, message.sent_at = EmailStatus.SENT, now
         message.attempts += 1
@@ -75,6 +110,17 @@ async def deliver_pending(config: SmtpConfig, *, now: datetime, limit: int = 50)
     return sent
 
 
+SECRET_LINK = re.compile(r"(/password/reset/)[^\s]+")
+
+
+def without_secrets(text: str) -> str:
+    """`text` with the token of every reset link blanked out."""
+    return SECRET_LINK.sub(r"\1…", text)
+
+
 async def mailbox(*, limit: int = 50) -> list[EmailMessage]:
-    """The newest emails, sent or not: the development mailbox page."""
-    return await EmailMessage.all().order_by("-id").limit(limit)
+    """The newest emails, sent or not, reset links blanked: the development mailbox page."""
+    messages = await EmailMessage.all().order_by("-id").limit(limit)
+    for message in messages:
+        message.body = without_secrets(message.body)
+    return messages

@@ -117,10 +117,10 @@ def create_app(
     app = Starlette(
         routes=routes(settings),
         middleware=[
-            Middleware(SecurityHeadersMiddleware),
+            Middleware(SecurityHeadersMiddleware, hsts=settings.production),
             Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
             Middleware(LanguageMiddleware),
-            Middleware(CsrfMiddleware, secure=settings.secure_cookies),
+            Middleware(CsrfMiddleware, secure=settings.cookies_secure),
             Middleware(AuthMiddleware, settings=settings, secret=secret),
         ],
         exception_handlers={

@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from config.settings import Settings
 from matchmaking.accounts.auth import api_token_account, session_account
+from matchmaking.accounts.throttle import ThrottlePolicy
 from matchmaking.models import Account
 
 SESSION_COOKIE = "ocop_session"
@@ -49,6 +50,7 @@ class AuthMiddleware:
     def __init__(self, app: ASGIApp, settings: Settings, secret: str) -> None:
         self.app = app
         self.max_age = timedelta(seconds=settings.session_max_age)
+        self.lifetime = timedelta(seconds=settings.session_lifetime)
         self.signer = Signer(secret, salt="ocop-session")
 
     def unsign(self, value: str | None) -> str | None:
@@ -72,7 +74,8 @@ class AuthMiddleware:
         else:
             raw_session = self.unsign(read_cookie(scope, SESSION_COOKIE))
             if raw_session:
-                account = await session_account(raw_session, now=now(), max_age=self.max_age)
+                account = await session_account(raw_session, now=now(), max_age=self.max_age,
+                                                lifetime=self.lifetime)
                 if account is None:
                     raw_session = None
         state = scope.setdefault("state", {})
@@ -91,6 +94,14 @@ def public_url(request: Request) -> str:
     return settings.public_url
 
 
+def login_policy(settings: Settings) -> ThrottlePolicy:
+    return ThrottlePolicy(
+        max_failures=settings.login_max_failures,
+        lock_minutes=settings.login_lock_minutes,
+        address_max_failures=settings.login_address_max_failures,
+    )
+
+
 def client_address(request: Request) -> str:
     return request.client.host if request.client else ""
 
@@ -103,8 +114,16 @@ def set_session_cookie(response: Response, request: Request, raw: str) -> None:
         signer.sign(raw).decode(),
         httponly=True,
         samesite="lax",
-        secure=settings.secure_cookies,
+        secure=settings.cookies_secure,
     )
+
+
+def set_language_cookie(response: Response, request: Request, language: str) -> None:
+    from web.middleware import LANGUAGE_COOKIE
+
+    settings: Settings = request.app.state.settings
+    response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, httponly=True,
+                        samesite="lax", secure=settings.cookies_secure)
 
 
 def clear_session_cookie(response: Response) -> None:

@@ -23,14 +23,18 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 
+# Production is served over HTTPS only: browsers must never try plain HTTP again for a year.
+HSTS = "max-age=31536000; includeSubDomains"
+
 LANGUAGE_COOKIE = "lang"
 
 
 class SecurityHeadersMiddleware:
-    """Adds the CSP and friends to every HTTP response, errors included."""
+    """Adds the CSP and friends to every HTTP response, errors included (and HSTS if asked)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, hsts: bool = False) -> None:
         self.app = app
+        self.headers = {**SECURITY_HEADERS, **({"Strict-Transport-Security": HSTS} if hsts else {})}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -40,7 +44,7 @@ class SecurityHeadersMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                for name, value in SECURITY_HEADERS.items():
+                for name, value in self.headers.items():
                     headers.setdefault(name, value)
             await send(message)
 

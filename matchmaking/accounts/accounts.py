@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from config.i18n import gettext as _
-from matchmaking.accounts.passwords import hash_password, password_problem
+from matchmaking import mail
+from matchmaking.accounts.passwords import hash_password_off_loop, password_problem
+from matchmaking.accounts.throttle import mail_allowed
 from matchmaking.enums import Language, Role
 from matchmaking.errors import ValidationFailed
 from matchmaking.models import Account, AuditLog
@@ -29,8 +32,13 @@ async def create_account(
     language: Language | str = Language.VI,
     phone: str | None = None,
     actor: Account | None = None,
+    self_service: bool = False,
 ) -> Account:
-    """Create an account. Side effects: writes the account and an audit entry."""
+    """Create an account. Side effects: writes the account and an audit entry.
+
+    With `self_service` (public registration) an address that already has an account is not
+    named as such: the owner gets an email instead, and the form a neutral message.
+    """
     email = normalise_email(email)
     errors: dict[str, str] = {}
     if not EMAIL_PATTERN.match(email):
@@ -44,14 +52,20 @@ async def create_account(
     if language not in {lang.value for lang in Language}:
         errors["language"] = _("Choose Vietnamese or English.")
     if not errors and await Account.filter(email=email).exists():
-        errors["email"] = _("An account with this email already exists.")
+        if self_service:
+            await _tell_owner_of_attempt(email)
+            errors["email"] = _("This email cannot be registered. If it is yours, check your "
+                                "inbox, or log in.")
+        else:
+            errors["email"] = _("An account with this email already exists.")
     if errors:
         raise ValidationFailed(errors)
+    password_hash = await hash_password_off_loop(password)
     try:
         async with in_transaction():
             account = await Account.create(
                 email=email,
-                password_hash=hash_password(password),
+                password_hash=password_hash,
                 role=Role(role),
                 display_name=display_name.strip(),
                 language=Language(language),
@@ -100,3 +114,15 @@ async def change_role(
                        target_id=account.id, detail={"from": str(previous), "to": role},
                        client_address=client_address)
     return account
+
+
+async def _tell_owner_of_attempt(email: str) -> None:
+    if not await mail_allowed([f"notice:{email}"], now=datetime.now(UTC)):
+        return
+    await mail.queue(
+        to=email,
+        subject=_("Someone tried to register with your email"),
+        body=_("Hello,\n\nSomeone tried to create an OCOP Connect account with this address, "
+               "which already has one. If it was you, log in, or ask for a new password on "
+               "the login page. Otherwise, ignore this email."),
+    )

@@ -14,10 +14,10 @@ from matchmaking.accounts import throttle
 from matchmaking.accounts.accounts import normalise_email
 from matchmaking.accounts.passwords import (
     DUMMY_HASH,
-    hash_password,
+    hash_password_off_loop,
     needs_rehash,
     password_problem,
-    verify_password,
+    verify_password_off_loop,
 )
 from matchmaking.errors import LoginFailed, LoginLocked, NotFound, ValidationFailed
 from matchmaking.models import Account, ApiToken, PasswordResetToken, WebSession
@@ -39,24 +39,30 @@ async def authenticate(
     *, email: str, password: str, client_address: str, now: datetime,
     policy: throttle.ThrottlePolicy,
 ) -> Account:
-    """The account for these credentials. Side effects: throttle counters, audit entries."""
+    """The account for these credentials. Side effects: throttle counters, audit entries.
+
+    The attempt is counted before the password is checked (and taken back when it is right),
+    so parallel guesses cannot outrun the limit.
+    """
     email = normalise_email(email)
-    keys = [f"email:{email}", f"ip:{client_address}"]
-    until = await throttle.locked_until(keys, now=now)
+    keys = [throttle.Key(f"email:{email}", policy.max_failures),
+            throttle.Key(f"ip:{client_address}", policy.address_max_failures)]
+    until = await throttle.claim_attempt(keys, now=now, policy=policy)
     if until is not None:
         await audit.record("login.locked", target_type="email", target_id=email,
                            client_address=client_address)
         raise LoginLocked(until)
     account = await Account.get_or_none(email=email)
-    valid = verify_password(account.password_hash if account else DUMMY_HASH, password)
+    stored = account.password_hash if account else DUMMY_HASH
+    valid = await verify_password_off_loop(stored, password)
     if account is None or not valid or not account.is_active:
-        await throttle.record_failure(keys, now=now, policy=policy)
         await audit.record("login.failed", actor=account, target_type="email", target_id=email,
                            client_address=client_address)
         raise LoginFailed()
-    await throttle.clear([f"email:{email}"])
+    await throttle.clear([keys[0].name])
+    await throttle.forgive([keys[1].name])
     if needs_rehash(account.password_hash):
-        account.password_hash = hash_password(password)
+        account.password_hash = await hash_password_off_loop(password)
     account.last_login_at = now
     await account.save(update_fields=["password_hash", "last_login_at"])
     await audit.record("login", actor=account, target_type="account", target_id=account.id,
@@ -72,12 +78,18 @@ async def start_session(account: Account, *, now: datetime, client_address: str)
     return raw
 
 
-async def session_account(raw: str, *, now: datetime, max_age: timedelta) -> Account | None:
-    """The account behind a session token, or None when unknown, expired or deactivated."""
+async def session_account(
+    raw: str, *, now: datetime, max_age: timedelta, lifetime: timedelta
+) -> Account | None:
+    """The account behind a session token, or None when unknown, expired or deactivated.
+
+    A session expires after `max_age` without use, and `lifetime` after it began in any case.
+    """
     session = await WebSession.get_or_none(token_hash=digest(raw)).select_related("account")
     if session is None:
         return None
-    if session.last_seen_at + max_age < now or not session.account.is_active:
+    expired = session.last_seen_at + max_age < now or session.created_at + lifetime < now
+    if expired or not session.account.is_active:
         await session.delete()
         return None
     if now - session.last_seen_at > SESSION_TOUCH_INTERVAL:
@@ -129,32 +141,51 @@ async def api_token_account(raw: str, *, now: datetime) -> Account | None:
     return token.account
 
 
+async def _revoke_credentials(account: Account, *, now: datetime) -> None:
+    """After a password change: every API token and every unused reset link stops working."""
+    await ApiToken.filter(account=account, revoked_at=None).update(revoked_at=now)
+    await PasswordResetToken.filter(account=account, used_at=None).update(used_at=now)
+
+
 async def change_password(
-    actor: Account, *, current: str, new: str, keep_session: str | None = None
+    actor: Account, *, current: str, new: str, now: datetime, keep_session: str | None = None
 ) -> None:
-    """Change the actor's password and end its other sessions."""
+    """Change the actor's password. Side effects: ends its other sessions, revokes its API
+    tokens and reset links."""
     errors: dict[str, str] = {}
-    if not verify_password(actor.password_hash, current):
+    if not await verify_password_off_loop(actor.password_hash, current):
         errors["current_password"] = _("The current password is not right.")
     if problem := password_problem(new, email=actor.email):
         errors["new_password"] = problem
     if errors:
         raise ValidationFailed(errors)
+    password_hash = await hash_password_off_loop(new)
     async with in_transaction():
-        actor.password_hash = hash_password(new)
+        actor.password_hash = password_hash
         await actor.save(update_fields=["password_hash"])
         others = WebSession.filter(account=actor)
         if keep_session:
             others = others.exclude(token_hash=digest(keep_session))
         await others.delete()
+        await _revoke_credentials(actor, now=now)
         await audit.record("password.change", actor=actor, target_type="account",
                            target_id=actor.id)
 
 
-async def request_password_reset(email: str, *, now: datetime, public_url: str) -> None:
-    """Email a one-time reset link if the account exists; say nothing either way."""
-    account = await Account.get_or_none(email=normalise_email(email), is_active=True)
+async def request_password_reset(
+    email: str, *, now: datetime, public_url: str, client_address: str
+) -> None:
+    """Email a one-time reset link if the account exists; say nothing either way.
+
+    At most 3 links an hour go to one account and 20 an hour are asked from one address.
+    """
+    email = normalise_email(email)
+    account = await Account.get_or_none(email=email, is_active=True)
     if account is None:
+        return
+    if not await throttle.mail_allowed([email, f"ip:{client_address}"], now=now):
+        await audit.record("password.reset_throttled", actor=account, target_type="account",
+                           target_id=account.id, client_address=client_address)
         return
     raw = new_token()
     async with in_transaction():
@@ -180,7 +211,9 @@ async def reset_token_valid(raw: str, *, now: datetime) -> bool:
 
 
 async def reset_password(raw: str, *, new: str, now: datetime) -> Account:
-    """Use a reset token once: set the password, end every session."""
+    """Use a reset token once: set the password, end every session, revoke the API tokens
+    and every other reset link."""
+    password_hash = await hash_password_off_loop(new)
     async with in_transaction():
         token = await (
             PasswordResetToken.filter(token_hash=digest(raw), used_at=None, expires_at__gt=now)
@@ -192,11 +225,10 @@ async def reset_password(raw: str, *, new: str, now: datetime) -> Account:
         account = await Account.get(id=token.account_id)  # type: ignore[attr-defined]
         if problem := password_problem(new, email=account.email):
             raise ValidationFailed({"new_password": problem})
-        token.used_at = now
-        await token.save(update_fields=["used_at"])
-        account.password_hash = hash_password(new)
+        account.password_hash = password_hash
         await account.save(update_fields=["password_hash"])
         await WebSession.filter(account=account).delete()
+        await _revoke_credentials(account, now=now)
         await audit.record("password.reset", actor=account, target_type="account",
                            target_id=account.id)
     return account

@@ -9,6 +9,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from config.i18n import gettext as _
+from matchmaking.offload import in_thread
 
 _hasher = PasswordHasher()
 MIN_LENGTH = 10
@@ -26,6 +27,16 @@ def verify_password(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+async def hash_password_off_loop(password: str) -> str:
+    """`hash_password` in the bounded worker threads (argon2 takes ~150 ms of CPU)."""
+    return await in_thread(hash_password, password)
+
+
+async def verify_password_off_loop(password_hash: str, password: str) -> bool:
+    """`verify_password` in the bounded worker threads."""
+    return await in_thread(verify_password, password_hash, password)
 
 
 def needs_rehash(password_hash: str) -> bool:

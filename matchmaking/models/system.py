@@ -40,6 +40,7 @@ class EmailMessage(Model):
     last_error = fields.TextField(default="")
     created_at = fields.DatetimeField(auto_now_add=True)
     sent_at = fields.DatetimeField(null=True)
+    next_attempt_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "email_message"

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import httpx
 from aiosmtpd.controller import Controller
 
+from config.settings import Settings
 from matchmaking import mail
 from matchmaking.enums import EmailStatus
 from matchmaking.models import Account, AuditLog, EmailMessage
+from search.client import SearchClient
 from search.server import free_port
 from tests.factories import make_account
 from tests.web.helpers import log_in, post_form
+from web.app import create_app
 
 
 async def test_admin_creates_an_organiser(client: httpx.AsyncClient) -> None:
@@ -48,12 +52,16 @@ async def test_admin_cannot_demote_itself(client: httpx.AsyncClient) -> None:
     assert admin.role == "admin"
 
 
-async def test_mailbox_shows_queued_email_to_admins(client: httpx.AsyncClient) -> None:
+async def test_mailbox_shows_queued_email_to_admins(db: str, settings: Settings,
+                                                    search: SearchClient) -> None:
+    app = create_app(replace(settings, dev_mailbox=True), search=search, manage_database=False)
     member = await make_account()
-    await post_form(client, "/password/forgot", {"email": member.email})
     admin = await make_account("admin")
-    await log_in(client, admin.email)
-    page = await client.get("/dev/mailbox")
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                 base_url="http://testserver") as client:
+        await post_form(client, "/password/forgot", {"email": member.email})
+        await log_in(client, admin.email)
+        page = await client.get("/dev/mailbox")
     assert page.status_code == 200
     assert "Đặt lại mật khẩu Kết nối OCOP" in page.text and member.email in page.text
 

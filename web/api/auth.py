@@ -9,12 +9,11 @@ from starlette.routing import Route
 from config.i18n import gettext as _
 from config.settings import Settings
 from matchmaking.accounts import auth
-from matchmaking.accounts.throttle import ThrottlePolicy
 from matchmaking.errors import LoginFailed, LoginLocked
 from matchmaking.models import Account, ApiToken
 from matchmaking.permissions import require_account
 from web.api.common import error, json_body, text_field
-from web.auth import client_address, current_account, now
+from web.auth import client_address, current_account, login_policy, now
 
 
 def _token_json(token: ApiToken) -> dict[str, object]:
@@ -65,7 +64,7 @@ async def create_token(request: Request) -> Response:
         account = await auth.authenticate(
             email=text_field(data, "email"), password=text_field(data, "password"),
             client_address=client_address(request), now=now(),
-            policy=ThrottlePolicy(settings.login_max_failures, settings.login_lock_minutes),
+            policy=login_policy(settings),
         )
     except LoginLocked:
         return error(429, _("Too many failed attempts. Try again later."))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -19,11 +20,12 @@ from web.auth import (
     clear_session_cookie,
     client_address,
     current_account,
+    login_policy,
     now,
+    set_language_cookie,
     set_session_cookie,
 )
 from web.forms import FormState, keep_typed, read_form
-from web.middleware import LANGUAGE_COOKIE
 from web.render import render
 from web.views.home import safe_next
 
@@ -33,8 +35,7 @@ SELF_SERVICE_ROLES = (Role.PRODUCER, Role.BUYER)
 def _login_response(request: Request, raw_session: str, language: str, target: str) -> Response:
     response = RedirectResponse(safe_next(target), status_code=303)
     set_session_cookie(response, request, raw_session)
-    response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, httponly=True,
-                        samesite="lax")
+    set_language_cookie(response, request, language)
     return response
 
 
@@ -49,6 +50,7 @@ async def register(request: Request) -> Response:
             email=values.get("email", ""), password=values.get("password", ""),
             role=values.get("role", ""), display_name=values.get("display_name", ""),
             language=values.get("language", "vi"), phone=values.get("phone") or None,
+            self_service=True,
         )
     except ValidationFailed as exc:
         return render(request, "accounts/register.html",
@@ -58,8 +60,7 @@ async def register(request: Request) -> Response:
 
 
 def _policy(request: Request) -> ThrottlePolicy:
-    settings: Settings = request.app.state.settings
-    return ThrottlePolicy(settings.login_max_failures, settings.login_lock_minutes)
+    return login_policy(request.app.state.settings)
 
 
 async def login(request: Request) -> Response:
@@ -125,6 +126,7 @@ async def change_password(request: Request) -> Response:
         await auth.change_password(
             account, current=values.get("current_password", ""),
             new=values.get("new_password", ""), keep_session=request.state.session_token,
+            now=now(),
         )
     except ValidationFailed as exc:
         return await _account_page(request, password_form=keep_typed(values, exc.errors))
@@ -152,9 +154,12 @@ async def forgot_password(request: Request) -> Response:
         return render(request, "accounts/forgot.html", {"form": FormState(), "sent": False})
     values = await read_form(request)
     settings: Settings = request.app.state.settings
-    await auth.request_password_reset(values.get("email", ""), now=now(),
-                                      public_url=settings.public_url)
-    return render(request, "accounts/forgot.html", {"form": FormState(), "sent": True})
+    # After the response, so that it takes as long whether the account exists or not.
+    task = BackgroundTask(auth.request_password_reset, values.get("email", ""), now=now(),
+                          public_url=settings.public_url, client_address=client_address(request))
+    response = render(request, "accounts/forgot.html", {"form": FormState(), "sent": True})
+    response.background = task
+    return response
 
 
 async def reset_password(request: Request) -> Response:

@@ -68,10 +68,9 @@ async def audit_log(request: Request) -> Response:
 
 async def mailbox(request: Request) -> Response:
     settings: Settings = request.app.state.settings
-    if settings.smtp_host:
+    if settings.smtp_host or not settings.dev_mailbox:
         raise HTTPException(404)
-    if settings.env != "development":
-        require_role(current_account(request), Role.ADMIN)
+    require_role(current_account(request), Role.ADMIN)
     return render(request, "admin/mailbox.html", {"messages": await mail.mailbox()})
 
 

@@ -12,7 +12,7 @@ from tortoise import connections
 
 from config import i18n
 from matchmaking.catalogue.counts import platform_counts
-from web.middleware import LANGUAGE_COOKIE
+from web.auth import set_language_cookie
 from web.render import render
 
 
@@ -35,9 +35,7 @@ async def set_language(request: Request) -> Response:
     language = request.path_params["language"]
     response = RedirectResponse(safe_next(request.query_params.get("next")), status_code=303)
     if language in i18n.LANGUAGES:
-        response.set_cookie(
-            LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, httponly=True, samesite="lax"
-        )
+        set_language_cookie(response, request, language)
     return response
 
 

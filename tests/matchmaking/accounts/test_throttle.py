@@ -25,9 +25,22 @@ async def test_lock_that_ended_an_hour_ago_is_over(db: str) -> None:
     assert await throttle.locked_until(["ip:1.2.3.4"], now=now) is None
 
 
-async def test_fifth_failure_locks_for_the_window(db: str) -> None:
+async def test_waits_grow_from_the_fifth_attempt(db: str) -> None:
     now = datetime.now(UTC)
-    for _ in range(5):
-        await throttle.record_failure(["email:x@y.vn"], now=now, policy=POLICY)
-    until = await throttle.locked_until(["email:x@y.vn"], now=now)
-    assert until is not None and abs((until - now) - timedelta(minutes=15)) < timedelta(seconds=1)
+    key = [throttle.Key("email:x@y.vn", POLICY.max_failures)]
+    waits = []
+    for _ in range(9):
+        assert await throttle.claim_attempt(key, now=now, policy=POLICY) is None
+        until = await throttle.locked_until([key[0].name], now=now)
+        waits.append(round((until - now).total_seconds()) if until else 0)
+        now = until or now
+    assert waits == [0, 0, 0, 0, 30, 60, 120, 240, 480]
+
+
+async def test_attempt_during_a_wait_is_refused_and_not_counted(db: str) -> None:
+    now = datetime.now(UTC)
+    key = [throttle.Key("email:x@y.vn", 2)]
+    await throttle.claim_attempt(key, now=now, policy=POLICY)
+    await throttle.claim_attempt(key, now=now, policy=POLICY)
+    assert await throttle.claim_attempt(key, now=now, policy=POLICY) is not None
+    assert (await AuthThrottle.get(key="email:x@y.vn")).failures == 2
