@@ -8,12 +8,12 @@ import getpass
 import os
 import sys
 import time
-from datetime import date
 from typing import Any
 
 from cli.common import run, with_database
 from config.errors import ConfigError
 from config.settings import Settings
+from matchmaking.clock import today_in_vietnam
 
 
 def register(sub: Any) -> None:
@@ -87,7 +87,7 @@ async def _seed(args: argparse.Namespace) -> int:
             products=args.products,
             buyers=args.buyers,
             demands=args.demands,
-            today=date.today(),
+            today=today_in_vietnam(),
             progress=bar.update,
             password_hash=hash_password(DEMO_PASSWORD),
         )
@@ -145,7 +145,7 @@ async def _reindex(client: Any) -> int:
 
     total = await Product.filter(status="published").count()
     with tqdm(total=total, unit="docs") as bar:
-        report = await reindex(client, today=date.today(), progress=bar.update)
+        report = await reindex(client, today=today_in_vietnam(), progress=bar.update)
     rate = report.documents / report.seconds if report.seconds else 0.0
     print(f"indexed {report.documents} products in {report.seconds:.1f} s ({rate:,.0f}/s)")
     return 0

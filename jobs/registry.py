@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 
 from config.settings import Settings
 from matchmaking import mail
+from matchmaking.clock import now_utc, today_in_vietnam
 from matchmaking.demands import demands
 from matchmaking.demands.matching import match_demands
 from matchmaking.fairs.allocation import allocate_due_fairs
@@ -37,7 +37,7 @@ async def search_sync(context: JobContext) -> str:
         return "search not configured; outbox kept"
     total = 0
     try:
-        while (sent := await sync_outbox(context.search, today=date.today())) > 0:
+        while (sent := await sync_outbox(context.search, today=today_in_vietnam())) > 0:
             total += sent
     except SearchError as exc:
         log.warning("search sync paused: %s", exc)
@@ -58,13 +58,13 @@ async def send_email(context: JobContext) -> str:
         password=str(settings.smtp_password) if settings.smtp_password else None,
         starttls=settings.smtp_starttls,
     )
-    sent = await mail.deliver_pending(config, now=datetime.now(UTC))
+    sent = await mail.deliver_pending(config, now=now_utc())
     return f"{sent} emails sent"
 
 
 async def expire_demands(context: JobContext) -> str:
     """Mark open demands past their valid-until date as expired."""
-    expired = await demands.expire_demands(today=date.today())
+    expired = await demands.expire_demands(today=today_in_vietnam())
     return f"{expired} demands expired"
 
 
@@ -74,7 +74,7 @@ async def match(context: JobContext) -> str:
         return "search not configured; matching skipped"
     try:
         report = await match_demands(
-            context.search, now=datetime.now(UTC), public_url=context.settings.public_url
+            context.search, now=now_utc(), public_url=context.settings.public_url
         )
     except SearchError as exc:
         log.warning("matching paused: %s", exc)
@@ -84,13 +84,13 @@ async def match(context: JobContext) -> str:
 
 async def allocate_booths(context: JobContext) -> str:
     """Allocate booths (as drafts) for fairs whose application window has closed."""
-    done = await allocate_due_fairs(now=datetime.now(UTC), time_limit=60.0)
+    done = await allocate_due_fairs(now=now_utc(), time_limit=60.0)
     return f"booths allocated for {len(done)} fairs"
 
 
 async def schedule_meetings(context: JobContext) -> str:
     """Schedule every due B2B session once; a published session is never recomputed."""
-    outcomes = await schedule_due_sessions(now=datetime.now(UTC), time_limit=60.0,
+    outcomes = await schedule_due_sessions(now=now_utc(), time_limit=60.0,
                                            public_url=context.settings.public_url)
     for outcome in outcomes:
         log.info("meeting session %s scheduled: %d meetings, %d left out (run %d)",
@@ -103,7 +103,7 @@ async def lapsed_certificates(context: JobContext) -> str:
     """Re-index products whose certificate lapsed lately, so ranking stops treating them as certified."""
     from search.query import enqueue_lapsed_certificates
 
-    queued = await enqueue_lapsed_certificates(today=date.today())
+    queued = await enqueue_lapsed_certificates(today=today_in_vietnam())
     return f"{queued} products with lapsed certificates queued for re-indexing"
 
 

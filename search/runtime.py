@@ -8,12 +8,12 @@ import logging
 import os
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date
 
 from starlette.datastructures import Secret
 
 from config.errors import ConfigError
 from config.settings import Settings, persistent_secret
+from matchmaking.clock import today_in_vietnam
 from search.binary import ensure_binary
 from search.client import SearchClient
 from search.errors import SearchAuthError, SearchError, SearchUnavailable
@@ -93,7 +93,7 @@ async def catch_up_index(client: SearchClient) -> None:
     if stats.number_of_documents != published:
         log.info("index has %d documents, database %d: rebuilding", stats.number_of_documents,
                  published)
-        await reindex(client, today=date.today())
+        await reindex(client, today=today_in_vietnam())
     elif await indexed_fingerprint() != settings_fingerprint():
         log.info("index settings changed: rebuilding")
-        await reindex(client, today=date.today())
+        await reindex(client, today=today_in_vietnam())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from http.cookies import SimpleCookie
 
 from itsdangerous import BadSignature, Signer
@@ -13,13 +13,10 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from config.settings import Settings
 from matchmaking.accounts.auth import api_token_account, session_account
 from matchmaking.accounts.throttle import ThrottlePolicy
+from matchmaking.clock import now_utc
 from matchmaking.models import Account
 
 SESSION_COOKIE = "ocop_session"
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def read_cookie(scope: Scope, name: str) -> str | None:
@@ -70,11 +67,11 @@ class AuthMiddleware:
         if scope["path"].startswith("/api/"):
             token = _bearer(scope)
             if token:
-                account = await api_token_account(token, now=now())
+                account = await api_token_account(token, now=now_utc())
         else:
             raw_session = self.unsign(read_cookie(scope, SESSION_COOKIE))
             if raw_session:
-                account = await session_account(raw_session, now=now(), max_age=self.max_age,
+                account = await session_account(raw_session, now=now_utc(), max_age=self.max_age,
                                                 lifetime=self.lifetime)
                 if account is None:
                     raw_session = None

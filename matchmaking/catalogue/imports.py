@@ -15,7 +15,7 @@ import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import cache
 from typing import Any
 
@@ -25,6 +25,7 @@ from tortoise.transactions import in_transaction
 from config import i18n
 from config.i18n import gettext as _
 from matchmaking.catalogue.products import ProductInput, enqueue, own_producer, validate_product
+from matchmaking.clock import now_utc
 from matchmaking.enums import ProductGroup, ProductStatus, QualityMark
 from matchmaking.errors import ValidationFailed
 from matchmaking.models import Account, Product
@@ -567,7 +568,7 @@ async def import_products(
         return report
     try:
         async with in_transaction():
-            await _write(producer.id, rows, by_code, now or datetime.now(UTC))
+            await _write(producer.id, rows, by_code, now or now_utc())
     except IntegrityError:
         raise ImportFileError(
             _("Your products were changed while the file was imported; nothing was saved. Try again.")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -17,6 +17,7 @@ from tortoise.transactions import in_transaction
 
 from config.i18n import gettext as _
 from matchmaking import audit
+from matchmaking.clock import now_utc
 from matchmaking.enums import (
     OutboxOp,
     ProducerKind,
@@ -296,7 +297,7 @@ async def set_product_status(
     async with in_transaction():
         product.status = status
         if status == ProductStatus.PUBLISHED and product.published_at is None:
-            product.published_at = now or datetime.now(UTC)
+            product.published_at = now or now_utc()
         await product.save(update_fields=["status", "published_at", "updated_at"])
         await enqueue(product.id)
         if status == ProductStatus.ARCHIVED:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -19,6 +19,7 @@ from config.i18n import gettext as _
 from config.i18n import speaking
 from matchmaking import audit
 from matchmaking.catalogue.products import check_organisation
+from matchmaking.clock import now_utc
 from matchmaking.enums import (
     BuyerKind,
     DemandStatus,
@@ -342,7 +343,7 @@ async def expire_demands(*, today: date) -> int:
             "id", flat=True)
         if ids:
             await Demand.filter(id__in=list(ids)).update(
-                status=DemandStatus.EXPIRED, updated_at=datetime.now(UTC))
+                status=DemandStatus.EXPIRED, updated_at=now_utc())
     return len(ids)
 
 

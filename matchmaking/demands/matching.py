@@ -28,11 +28,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from tortoise.expressions import Q, Subquery
 from tortoise.transactions import in_transaction
 
+from matchmaking.clock import today_in_vietnam
 from matchmaking.demands.scoring import (
     DemandFacts,
     ProductFacts,
@@ -57,7 +57,6 @@ log = logging.getLogger(__name__)
 JOB_NAME = "match"
 TOP_K = 10
 FULL_EVERY = timedelta(days=1)
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 CHUNK = 5_000  # ids per IN (...) list
 
 DEMAND_FIELDS = (
@@ -370,7 +369,7 @@ async def match_demands(search: SearchClient, *, now: datetime, full: bool = Fal
     already committed is wrong then, and the next run picks up where this one stopped.
     """
     started = time.perf_counter()
-    today = now.astimezone(VN_TZ).date()
+    today = today_in_vietnam(now)
     state, _ = await JobState.get_or_create(name=JOB_NAME)
     cursor = dict(state.cursor or {})
     last_full = _when(cursor.get("full"))

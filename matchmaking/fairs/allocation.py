@@ -17,10 +17,11 @@ from tortoise.transactions import in_transaction
 from config.i18n import gettext as _
 from matchmaking import audit
 from matchmaking.catalogue.certification import is_certified
+from matchmaking.clock import now_utc
 from matchmaking.enums import ApplicationStatus, FairStatus, Role, RunStatus
 from matchmaking.errors import InvalidInstance, NotFound, ValidationFailed
 from matchmaking.fairs.applications import ACTIVE, application_products, main_group, producer_of
-from matchmaking.fairs.fairs import is_owner, own_fair, utcnow
+from matchmaking.fairs.fairs import is_owner, own_fair
 from matchmaking.fairs.grid import MIXED, adjacency
 from matchmaking.fairs.notify import Told, accepted_message, tell_producers, waitlisted_message
 from matchmaking.models import (
@@ -130,7 +131,7 @@ async def run_allocation(
         if not is_owner(actor, fair):
             raise NotFound("fair")
     await fair.refresh_from_db()
-    _check_can_run(fair, now or utcnow())
+    _check_can_run(fair, now or now_utc())
     if not await Booth.filter(fair=fair).exists():
         raise ValidationFailed({"booths": _("This fair has no booths yet.")})
     instance = await build_instance(fair)

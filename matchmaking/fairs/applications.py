@@ -13,6 +13,7 @@ from tortoise.transactions import in_transaction
 from config.i18n import gettext as _
 from matchmaking.catalogue.certification import is_certified
 from matchmaking.catalogue.products import own_producer
+from matchmaking.clock import today_in_vietnam
 from matchmaking.enums import ApplicationStatus, ProductStatus
 from matchmaking.errors import NotFound, ValidationFailed
 from matchmaking.fairs.fairs import visible_fair, window
@@ -188,7 +189,7 @@ async def withdraw_application(
     fair = await Fair.get(id=fair_id)
     if application.status not in ACTIVE:
         raise ValidationFailed({"fair": _("Your application is already withdrawn.")})
-    if now.date() > fair.ends_on:
+    if today_in_vietnam(now) > fair.ends_on:
         raise ValidationFailed({"fair": _("This fair is over.")})
     return await cancel(actor, fair, application, by_organiser=False, public_url=public_url)
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from config.i18n import gettext as _
 from matchmaking import audit
+from matchmaking.clock import VIETNAM
 from matchmaking.enums import FairStatus, ProductGroup, Role
 from matchmaking.errors import NotFound, ValidationFailed
 from matchmaking.models import Account, Fair
@@ -21,7 +21,6 @@ from matchmaking.parsing import parse_day
 from matchmaking.permissions import require_role
 from matchmaking.places import is_province, resolve_province
 
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 GROUPS = tuple(g.value for g in ProductGroup)
 
 
@@ -220,5 +219,3 @@ def window(fair: Fair, now: datetime) -> Window:
     return Window(open=accepting, not_yet=now < opens, closed=now >= closes)
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)

@@ -10,12 +10,13 @@ from urllib.parse import urlsplit
 from tortoise.expressions import Q
 
 from config.i18n import gettext as _
+from matchmaking.clock import VIETNAM
 from matchmaking.enums import MeetingOutcome, MeetingStatus, Role
 from matchmaking.errors import NotFound, ValidationFailed
 from matchmaking.meetings import ical
 from matchmaking.meetings.parties import Party, profiles
 from matchmaking.meetings.schedule import is_published, published_session_ids
-from matchmaking.meetings.sessions import VN, fair_of, slot_start
+from matchmaking.meetings.sessions import fair_of, slot_start
 from matchmaking.models import Account, Fair, Meeting, MeetingRequest, MeetingSession
 from matchmaking.permissions import require_account, require_role
 
@@ -70,7 +71,7 @@ async def my_agenda(actor: Account | None, *, now: datetime) -> list[AgendaItem]
         request = cast(MeetingRequest, m.request)
         asked, my_outcome, other_outcome = _mine(m, account.id)
         other_id = request.recipient_id if asked else request.requester_id  # type: ignore[attr-defined]
-        starts_at = slot_start(session, m.slot).astimezone(VN)
+        starts_at = slot_start(session, m.slot).astimezone(VIETNAM)
         items.append(AgendaItem(
             m, session, fair_of(session), starts_at,
             starts_at + timedelta(minutes=session.slot_minutes), names[other_id], request.message,

@@ -25,12 +25,12 @@ from tortoise.transactions import in_transaction
 
 from config.i18n import gettext as _
 from matchmaking import audit
+from matchmaking.clock import VIETNAM
 from matchmaking.enums import MeetingRequestStatus, MeetingStatus, RunStatus
 from matchmaking.errors import NotFound, ValidationFailed
 from matchmaking.meetings.parties import Party, eligible, profiles
 from matchmaking.meetings.sessions import (
     LIVE,
-    VN,
     fair_of,
     organiser_session,
     session_end,
@@ -239,7 +239,7 @@ def _sides(meeting: Meeting) -> set[int]:
 
 
 def _slot_label(session: MeetingSession, slot: int) -> str:
-    return slot_start(session, slot).astimezone(VN).strftime("%H:%M")
+    return slot_start(session, slot).astimezone(VIETNAM).strftime("%H:%M")
 
 
 async def _check_free(session: MeetingSession, meeting: Meeting, slot: int, ignore: set[int],

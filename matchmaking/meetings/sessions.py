@@ -17,7 +17,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
@@ -26,6 +25,7 @@ from tortoise.transactions import in_transaction
 from config.i18n import gettext as _
 from config.i18n import speaking
 from matchmaking import audit
+from matchmaking.clock import VIETNAM
 from matchmaking.enums import FairStatus, MeetingRequestStatus, Role
 from matchmaking.errors import Forbidden, NotFound, ValidationFailed
 from matchmaking.fairs.fairs import is_owner, own_fair, owned_by
@@ -50,7 +50,6 @@ from matchmaking.notifications import notify
 from matchmaking.parsing import parse_whole
 from matchmaking.permissions import require_account, require_role
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 MESSAGE_MAX = 1000
 LIMITS = {"slot_minutes": (5, 240), "slots": (1, 100), "tables": (1, 500)}
 LIVE = (MeetingRequestStatus.PENDING, MeetingRequestStatus.ACCEPTED)
@@ -73,24 +72,24 @@ def slot_start(session: MeetingSession, slot: int) -> datetime:
 
 
 def slot_times(session: MeetingSession) -> list[datetime]:
-    return [slot_start(session, s).astimezone(VN) for s in range(session.slots)]
+    return [slot_start(session, s).astimezone(VIETNAM) for s in range(session.slots)]
 
 
 def parse_local(value: object) -> datetime | None:
     """A Vietnamese wall-clock time ('2026-06-12T09:00', '12/06/2026 09:00') as an aware datetime."""
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=VN)
+        return value if value.tzinfo else value.replace(tzinfo=VIETNAM)
     text = str(value or "").strip()
     for pattern in ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y %H:%M"):
         try:
-            return datetime.strptime(text, pattern).replace(tzinfo=VN)
+            return datetime.strptime(text, pattern).replace(tzinfo=VIETNAM)
         except ValueError:
             continue
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=VN)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=VIETNAM)
 
 
 def validate_session(
@@ -122,7 +121,7 @@ def validate_session(
     if deadline is None:
         errors["request_deadline"] = _("Enter the request deadline as a date and time.")
     if starts_at is not None:
-        local = starts_at.astimezone(VN)
+        local = starts_at.astimezone(VIETNAM)
         if not fair.starts_on <= local.date() <= fair.ends_on:
             errors["starts_at"] = _("The session must take place during the fair.")
         elif starts_at <= now:

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from datetime import date, timedelta
+import time
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as dt_time
 
 import httpx
 import pytest
 from starlette.applications import Starlette
 
 from config.settings import Settings
+from matchmaking import clock
+from matchmaking.demands.matching import match_demands
 from matchmaking.enums import ProducerKind, ProductGroup, ProductStatus
+from matchmaking.models import JobState
 from matchmaking.places import resolve_province
 from search.client import SearchClient
 from search.indexer import reindex
@@ -289,3 +294,33 @@ async def test_producer_page_lists_published_products(english: httpx.AsyncClient
     assert f'/products/{made["old"].id}"' in html
     assert "Trà nháp" not in html
     assert "Log in to see the producer" in html
+
+
+@pytest.fixture
+def utc_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The process runs in UTC, as servers do."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+async def test_before_seven_in_vietnam_page_api_and_matching_share_vietnams_day(
+    english: httpx.AsyncClient, search: SearchClient, utc_server: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """At 01:30 in Hà Nội the UTC server's date is still yesterday's: a certificate that expired
+    yesterday (Vietnam's) is expired on the product page, in the API and for matching."""
+    server_day = date.today()
+    moment = datetime.combine(server_day, dt_time(18, 30), UTC)  # 01:30 the next day in Hà Nội
+    monkeypatch.setattr(clock, "now_utc", lambda: moment)
+    product = await make_product(await make_producer(), stars=4, certificate_expiry=server_day,
+                                 decision_date=server_day - timedelta(days=3 * 365))
+    page = await english.get(f"/products/{product.id}")
+    assert page.status_code == 200
+    assert f"the certificate expired on {server_day:%d/%m/%Y}" in page.text
+    assert (await english.get(f"/api/products/{product.id}")).json()["certified"] is False
+    await match_demands(search, now=moment)
+    state = await JobState.get(name="match")
+    assert state.cursor["day"] == (server_day + timedelta(days=1)).isoformat()

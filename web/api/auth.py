@@ -9,11 +9,12 @@ from starlette.routing import Route
 from config.i18n import gettext as _
 from config.settings import Settings
 from matchmaking.accounts import auth
+from matchmaking.clock import now_utc
 from matchmaking.errors import LoginFailed, LoginLocked
 from matchmaking.models import Account, ApiToken
 from matchmaking.permissions import require_account
 from web.api.common import error, json_body, text_field
-from web.auth import client_address, current_account, login_policy, now
+from web.auth import client_address, current_account, login_policy
 
 
 def _token_json(token: ApiToken) -> dict[str, object]:
@@ -63,7 +64,7 @@ async def create_token(request: Request) -> Response:
     try:
         account = await auth.authenticate(
             email=text_field(data, "email"), password=text_field(data, "password"),
-            client_address=client_address(request), now=now(),
+            client_address=client_address(request), now=now_utc(),
             policy=login_policy(settings),
         )
     except LoginLocked:
@@ -98,7 +99,7 @@ async def revoke_token(request: Request) -> Response:
       404: {description: no such token of the caller's}
     """
     account = require_account(current_account(request))
-    await auth.revoke_api_token(account, int(request.path_params["token_id"]), now=now())
+    await auth.revoke_api_token(account, int(request.path_params["token_id"]), now=now_utc())
     return Response(status_code=204)
 
 

@@ -12,6 +12,7 @@ from starlette.routing import Route
 from config.i18n import gettext as _
 from matchmaking.catalogue import products as catalogue
 from matchmaking.catalogue.certification import is_certified
+from matchmaking.clock import today_in_vietnam
 from matchmaking.enums import ProductStatus, Role
 from matchmaking.errors import ValidationFailed
 from matchmaking.models import Producer, Product
@@ -105,7 +106,7 @@ async def my_products(request: Request) -> Response:
     """
     producer = await catalogue.own_producer(current_account(request))
     items = await catalogue.producer_products(producer, include_unpublished=True)
-    today = date.today()
+    today = today_in_vietnam()
     return JSONResponse([product_json(p, today) for p in items])
 
 
@@ -144,7 +145,7 @@ async def create_product(request: Request) -> Response:
     product = await catalogue.create_product(account, data)
     if data.get("publish") is True:
         product = await catalogue.set_product_status(account, product.id, ProductStatus.PUBLISHED)
-    return JSONResponse(product_json(product, date.today()), status_code=201)
+    return JSONResponse(product_json(product, today_in_vietnam()), status_code=201)
 
 
 create_product.__doc__ = """
@@ -171,7 +172,7 @@ async def get_product(request: Request) -> Response:
     product = await catalogue.visible_product(
         current_account(request), int(request.path_params["product_id"])
     )
-    return JSONResponse(product_json(product, date.today()))
+    return JSONResponse(product_json(product, today_in_vietnam()))
 
 
 async def update_product(request: Request) -> Response:
@@ -179,7 +180,7 @@ async def update_product(request: Request) -> Response:
     product = await catalogue.update_product(
         account, int(request.path_params["product_id"]), await json_body(request)
     )
-    return JSONResponse(product_json(product, date.today()))
+    return JSONResponse(product_json(product, today_in_vietnam()))
 
 
 update_product.__doc__ = """
@@ -222,7 +223,7 @@ async def set_status(request: Request) -> Response:
     product = await catalogue.set_product_status(
         current_account(request), int(request.path_params["product_id"]), ProductStatus(status)
     )
-    return JSONResponse(product_json(product, date.today()))
+    return JSONResponse(product_json(product, today_in_vietnam()))
 
 
 routes = [

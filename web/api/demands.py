@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from matchmaking.clock import today_in_vietnam
 from matchmaking.demands import demands, quotes
 from matchmaking.enums import Role
 from matchmaking.models import Buyer, Demand, Quote
@@ -135,7 +135,7 @@ async def put_profile(request: Request) -> Response:
 
 async def post_demand(request: Request) -> Response:
     account = require_role(current_account(request), Role.BUYER)
-    demand = await demands.post_demand(account, await json_body(request), today=date.today())
+    demand = await demands.post_demand(account, await json_body(request), today=today_in_vietnam())
     return JSONResponse(demand_json(demand), status_code=201)
 
 
@@ -171,7 +171,7 @@ async def get_demand(request: Request) -> Response:
 async def put_demand(request: Request) -> Response:
     account = require_role(current_account(request), Role.BUYER)
     demand = await demands.update_demand(account, _id(request, "demand_id"),
-                                         await json_body(request), today=date.today())
+                                         await json_body(request), today=today_in_vietnam())
     return JSONResponse(demand_json(demand))
 
 
@@ -251,7 +251,7 @@ async def post_quote(request: Request) -> Response:
     """
     account = require_role(current_account(request), Role.PRODUCER)
     quote = await quotes.submit_quote(account, _id(request, "demand_id"), await json_body(request),
-                                      today=date.today(), public_url=public_url(request))
+                                      today=today_in_vietnam(), public_url=public_url(request))
     return JSONResponse(quote_json(quote), status_code=201)
 
 

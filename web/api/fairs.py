@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from matchmaking.clock import now_utc, today_in_vietnam
 from matchmaking.enums import ApplicationStatus, Role
 from matchmaking.errors import NotFound
 from matchmaking.fairs import allocation as fairs_allocation
@@ -58,9 +59,8 @@ async def list_fairs(request: Request) -> Response:
     responses:
       200: {description: the fairs}
     """
-    from datetime import date
 
-    return JSONResponse([fair_json(f) for f in await fairs.list_fairs(today=date.today())])
+    return JSONResponse([fair_json(f) for f in await fairs.list_fairs(today=today_in_vietnam())])
 
 
 async def create_fair(request: Request) -> Response:
@@ -186,7 +186,7 @@ async def apply(request: Request) -> Response:
     """
     actor = require_role(current_account(request), Role.PRODUCER)
     application = await fairs_applications.apply_for_booths(
-        actor, _fair_id(request), await json_body(request), now=fairs.utcnow())
+        actor, _fair_id(request), await json_body(request), now=now_utc())
     return JSONResponse(application_json(application), status_code=201)
 
 
@@ -205,7 +205,7 @@ async def withdraw(request: Request) -> Response:
     """
     actor = require_role(current_account(request), Role.PRODUCER)
     application = await fairs_applications.withdraw_application(
-        actor, _fair_id(request), now=fairs.utcnow(), public_url=public_url(request))
+        actor, _fair_id(request), now=now_utc(), public_url=public_url(request))
     return JSONResponse(application_json(application))
 
 

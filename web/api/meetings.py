@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -11,6 +10,7 @@ from starlette.routing import Route
 
 from config.i18n import gettext as _
 from config.settings import Settings
+from matchmaking.clock import now_utc
 from matchmaking.enums import Role
 from matchmaking.errors import ValidationFailed
 from matchmaking.meetings import agenda as meeting_agenda
@@ -21,10 +21,6 @@ from matchmaking.models import MeetingRequest, MeetingSession
 from matchmaking.permissions import require_account, require_role
 from web.api.common import json_body, text_field
 from web.auth import current_account, public_url
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def party_json(party: Party | None) -> dict[str, Any] | None:
@@ -88,7 +84,7 @@ async def create_session(request: Request) -> Response:
     """
     actor = require_role(current_account(request), Role.ORGANISER)
     session = await meetings.create_session(actor, int(request.path_params["fair_id"]),
-                                            await json_body(request), now=now())
+                                            await json_body(request), now=now_utc())
     return JSONResponse(session_json(session), status_code=201)
 
 
@@ -120,7 +116,7 @@ async def create_request(request: Request) -> Response:
     data = await json_body(request)
     created = await meetings.request_meeting(
         actor, int(request.path_params["session_id"]), _int(data, "recipient_id"),
-        text_field(data, "message"), now=now(), public_url=public_url(request))
+        text_field(data, "message"), now=now_utc(), public_url=public_url(request))
     return JSONResponse(request_json(created), status_code=201)
 
 
@@ -140,7 +136,7 @@ async def change_request(request: Request) -> Response:
     """
     actor = require_account(current_account(request))
     changed = await meetings.change_request(actor, int(request.path_params["request_id"]),
-                                            request.path_params["action"], now=now(),
+                                            request.path_params["action"], now=now_utc(),
                                             public_url=public_url(request))
     return JSONResponse(request_json(changed))
 
@@ -154,7 +150,7 @@ async def my_requests(request: Request) -> Response:
       401: {description: not authenticated}
       403: {description: not a buyer or producer}
     """
-    views = await meetings.my_requests(current_account(request), now=now())
+    views = await meetings.my_requests(current_account(request), now=now_utc())
     return JSONResponse([{**request_json(v.request), "incoming": v.incoming, "open": v.open,
                           "other": party_json(v.other)} for v in views])
 
@@ -168,7 +164,7 @@ async def agenda(request: Request) -> Response:
       401: {description: not authenticated}
       403: {description: not a buyer or producer}
     """
-    items = await meeting_agenda.my_agenda(current_account(request), now=now())
+    items = await meeting_agenda.my_agenda(current_account(request), now=now_utc())
     return JSONResponse([{
         "meeting_id": i.meeting.id, "session_id": i.session.id, "session": i.session.name,
         "fair": i.fair.name, "venue": i.fair.venue, "starts_at": i.starts_at.isoformat(),
@@ -186,8 +182,8 @@ async def agenda_ics(request: Request) -> Response:
       401: {description: not authenticated}
     """
     settings: Settings = request.app.state.settings
-    items = await meeting_agenda.my_agenda(current_account(request), now=now())
-    text = meeting_agenda.agenda_calendar(items, now=now(), public_url=settings.public_url)
+    items = await meeting_agenda.my_agenda(current_account(request), now=now_utc())
+    text = meeting_agenda.agenda_calendar(items, now=now_utc(), public_url=settings.public_url)
     return Response(text, media_type="text/calendar; charset=utf-8")
 
 
@@ -209,7 +205,7 @@ async def run_schedule(request: Request) -> Response:
     """
     actor = require_role(current_account(request), Role.ORGANISER)
     outcome = await meeting_schedule.schedule_session(
-        actor, int(request.path_params["session_id"]), now=now(), public_url=public_url(request))
+        actor, int(request.path_params["session_id"]), now=now_utc(), public_url=public_url(request))
     return JSONResponse({
         "run_id": outcome.run.id, "scheduled": outcome.scheduled,
         "unscheduled": outcome.unscheduled, "objective": outcome.run.objective,

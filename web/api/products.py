@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from matchmaking.clock import today_in_vietnam
 from search.fallback import find_products
 from search.query import parse_product_query
 
@@ -71,7 +70,7 @@ async def search_products(request: Request) -> Response:
     """
     params = {key: request.query_params.getlist(key) for key in request.query_params}
     query = parse_product_query(params)
-    results = await find_products(request.app.state.search, query, today=date.today())
+    results = await find_products(request.app.state.search, query, today=today_in_vietnam())
     return JSONResponse(results.as_json())
 
 

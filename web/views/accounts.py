@@ -13,6 +13,7 @@ from config.settings import Settings
 from matchmaking.accounts import auth
 from matchmaking.accounts.accounts import create_account
 from matchmaking.accounts.throttle import ThrottlePolicy
+from matchmaking.clock import now_utc
 from matchmaking.enums import Role
 from matchmaking.errors import LoginFailed, LoginLocked, ValidationFailed
 from matchmaking.permissions import require_account
@@ -21,7 +22,6 @@ from web.auth import (
     client_address,
     current_account,
     login_policy,
-    now,
     set_language_cookie,
     set_session_cookie,
 )
@@ -55,7 +55,7 @@ async def register(request: Request) -> Response:
     except ValidationFailed as exc:
         return render(request, "accounts/register.html",
                       {"form": keep_typed(values, exc.errors)}, status_code=422)
-    raw = await auth.start_session(account, now=now(), client_address=client_address(request))
+    raw = await auth.start_session(account, now=now_utc(), client_address=client_address(request))
     return _login_response(request, raw, account.language, "/account")
 
 
@@ -72,7 +72,7 @@ async def login(request: Request) -> Response:
     try:
         account = await auth.authenticate(
             email=values.get("email", ""), password=values.get("password", ""),
-            client_address=client_address(request), now=now(), policy=_policy(request),
+            client_address=client_address(request), now=now_utc(), policy=_policy(request),
         )
     except LoginLocked as exc:
         message = _("Too many failed attempts. Try again after %(time)s.") % {
@@ -89,7 +89,7 @@ async def login(request: Request) -> Response:
     old = request.state.session_token
     if old:
         await auth.end_session(old)
-    raw = await auth.start_session(account, now=now(), client_address=client_address(request))
+    raw = await auth.start_session(account, now=now_utc(), client_address=client_address(request))
     return _login_response(request, raw, account.language, target)
 
 
@@ -126,7 +126,7 @@ async def change_password(request: Request) -> Response:
         await auth.change_password(
             account, current=values.get("current_password", ""),
             new=values.get("new_password", ""), keep_session=request.state.session_token,
-            now=now(),
+            now=now_utc(),
         )
     except ValidationFailed as exc:
         return await _account_page(request, password_form=keep_typed(values, exc.errors))
@@ -145,7 +145,7 @@ async def create_token(request: Request) -> Response:
 
 async def revoke_token(request: Request) -> Response:
     account = require_account(current_account(request))
-    await auth.revoke_api_token(account, int(request.path_params["token_id"]), now=now())
+    await auth.revoke_api_token(account, int(request.path_params["token_id"]), now=now_utc())
     return RedirectResponse("/account#tokens", status_code=303)
 
 
@@ -155,7 +155,7 @@ async def forgot_password(request: Request) -> Response:
     values = await read_form(request)
     settings: Settings = request.app.state.settings
     # After the response, so that it takes as long whether the account exists or not.
-    task = BackgroundTask(auth.request_password_reset, values.get("email", ""), now=now(),
+    task = BackgroundTask(auth.request_password_reset, values.get("email", ""), now=now_utc(),
                           public_url=settings.public_url, client_address=client_address(request))
     response = render(request, "accounts/forgot.html", {"form": FormState(), "sent": True})
     response.background = task
@@ -165,12 +165,12 @@ async def forgot_password(request: Request) -> Response:
 async def reset_password(request: Request) -> Response:
     token = request.path_params["token"]
     if request.method == "GET":
-        valid = await auth.reset_token_valid(token, now=now())
+        valid = await auth.reset_token_valid(token, now=now_utc())
         return render(request, "accounts/reset.html", {"form": FormState(), "valid": valid},
                       status_code=200 if valid else 404)
     values = await read_form(request)
     try:
-        await auth.reset_password(token, new=values.get("new_password", ""), now=now())
+        await auth.reset_password(token, new=values.get("new_password", ""), now=now_utc())
     except ValidationFailed as exc:
         valid = "token" not in exc.errors
         return render(request, "accounts/reset.html",

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from matchmaking.clock import today_in_vietnam
 from matchmaking.demands import demands, quotes
 from matchmaking.enums import BuyerKind, ProductGroup, QualityMark, Recurrence, Role
 from matchmaking.errors import NotFound, ValidationFailed
@@ -106,7 +106,7 @@ async def new_demand(request: Request) -> Response:
         return _demand_form(request, FormState({"unit": "kg", "recurrence": "once"}), [])
     data, marks = await submitted_demand(request)
     try:
-        demand = await demands.post_demand(account, data, today=date.today())
+        demand = await demands.post_demand(account, data, today=today_in_vietnam())
     except ValidationFailed as exc:
         return _demand_form(request, keep_typed(_shown(data), exc.errors), marks, None, 422)
     return RedirectResponse(f"/buyer/demands/{demand.id}?saved=1", status_code=303)
@@ -124,7 +124,7 @@ async def edit_demand(request: Request) -> Response:
         return _demand_form(request, FormState(values), marks, demand)
     data, marks = await submitted_demand(request)
     try:
-        await demands.update_demand(account, demand.id, data, today=date.today())
+        await demands.update_demand(account, demand.id, data, today=today_in_vietnam())
     except ValidationFailed as exc:
         return _demand_form(request, keep_typed(_shown(data), exc.errors), marks, demand, 422)
     return RedirectResponse(f"/buyer/demands/{demand.id}?saved=1", status_code=303)

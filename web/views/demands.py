@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from matchmaking.catalogue import products as catalogue
+from matchmaking.clock import today_in_vietnam
 from matchmaking.demands import demands, quotes
 from matchmaking.enums import ProductGroup, ProductStatus, Role
 from matchmaking.errors import ValidationFailed
@@ -27,7 +26,7 @@ async def open_demands(request: Request) -> Response:
     group = group if group in {g.value for g in ProductGroup} else ""
     province_text = request.query_params.get("province", "").strip()
     province = resolve_province(province_text) if province_text else None
-    items = await demands.open_demands(account, today=date.today(), group=group or None,
+    items = await demands.open_demands(account, today=today_in_vietnam(), group=group or None,
                                        province_code=province)
     return render(request, "demands/list.html", {
         "demands": items, "group": group, "province": province,
@@ -68,7 +67,7 @@ async def submit_quote(request: Request) -> Response:
     demand_id = int(request.path_params["demand_id"])
     values = await read_form(request)
     try:
-        await quotes.submit_quote(account, demand_id, values, today=date.today(),
+        await quotes.submit_quote(account, demand_id, values, today=today_in_vietnam(),
                                   public_url=public_url(request))
     except ValidationFailed as exc:
         demand = await demands.get_demand_for(account, demand_id)

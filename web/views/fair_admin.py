@@ -11,6 +11,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from config.i18n import gettext as _
+from matchmaking.clock import VIETNAM, now_utc
 from matchmaking.enums import ApplicationStatus, BoothKind, ProductGroup, Role
 from matchmaking.errors import ValidationFailed
 from matchmaking.fairs import adjust as fairs_adjust
@@ -58,7 +59,7 @@ async def my_fairs(request: Request) -> Response:
 
 def _fair_values(fair: Fair) -> dict[str, str]:
     def moment(value: Any) -> str:
-        return value.astimezone(fairs.VIETNAM).strftime("%Y-%m-%dT%H:%M")
+        return value.astimezone(VIETNAM).strftime("%Y-%m-%dT%H:%M")
 
     return {
         "name": fair.name, "venue": fair.venue, "province_code": str(fair.province_code),
@@ -126,7 +127,7 @@ async def _manage(request: Request, fair: Fair, *, grid: FormState | None = None
         "products": await application_products(applications),
         "codes": await fairs_allocation.assigned_codes(fair),
         "run": await fairs_allocation.latest_run(fair),
-        "window": fairs.window(fair, fairs.utcnow()),
+        "window": fairs.window(fair, now_utc()),
         "grid": grid or FormState({"hall": _("Hall A") if not halls else "", "rows": "10",
                                    "columns": "12", "booth_w": "3", "booth_h": "3",
                                    "aisle_every_columns": "4", "aisle_every_rows": "2",

@@ -3,7 +3,6 @@ and the producer's application form."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from starlette.requests import Request
@@ -11,6 +10,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from matchmaking.catalogue.products import own_producer
+from matchmaking.clock import now_utc, today_in_vietnam
 from matchmaking.enums import ProductStatus, Role
 from matchmaking.errors import ValidationFailed
 from matchmaking.fairs import applications as fairs_applications
@@ -31,8 +31,8 @@ def _fair_id(request: Request) -> int:
 
 
 async def fair_list(request: Request) -> Response:
-    items = await fairs.list_fairs(today=date.today())
-    return render(request, "fairs/list.html", {"fairs": items, "today": date.today()})
+    items = await fairs.list_fairs(today=today_in_vietnam())
+    return render(request, "fairs/list.html", {"fairs": items, "today": today_in_vietnam()})
 
 
 async def _own_application(request: Request, fair: Fair) -> BoothApplication | None:
@@ -55,7 +55,7 @@ async def fair_page(request: Request) -> Response:
             application=application).values_list("booth__code", flat=True))
     return render(request, "fairs/fair.html", {
         "fair": fair, "province": short_province_name(fair.province_code),
-        "window": fairs.window(fair, fairs.utcnow()), "application": application,
+        "window": fairs.window(fair, now_utc()), "application": application,
         "my_booths": codes, "is_owner": fairs.is_owner(actor, fair),
         "plan": await fairs_plan.floor_plan(fair, actor),
     })
@@ -108,7 +108,7 @@ async def _apply_form(request: Request, fair: Fair, form: FormState, chosen: lis
         "fair": fair, "form": form, "products": products, "problems": problems,
         "chosen": chosen, "preferences": preferences + [""] * (PREFERENCE_SLOTS - len(preferences)),
         "booths": await booths_of(fair), "plan": await fairs_plan.floor_plan(fair, None),
-        "window": fairs.window(fair, fairs.utcnow()),
+        "window": fairs.window(fair, now_utc()),
     }, status_code=status_code)
 
 
@@ -131,7 +131,7 @@ async def apply(request: Request) -> Response:
     data: dict[str, Any] = {"products": chosen, "preferences": preferences,
                             "booths_wanted": str(form.get("booths_wanted", "1"))}
     try:
-        await fairs_applications.apply_for_booths(actor, fair.id, data, now=fairs.utcnow())
+        await fairs_applications.apply_for_booths(actor, fair.id, data, now=now_utc())
     except ValidationFailed as exc:
         state = FormState({"booths_wanted": data["booths_wanted"]}, exc.errors)
         return await _apply_form(request, fair, state, chosen, preferences, 422)
@@ -141,7 +141,7 @@ async def apply(request: Request) -> Response:
 async def withdraw(request: Request) -> Response:
     fair_id = _fair_id(request)
     await fairs_applications.withdraw_application(current_account(request), fair_id,
-                                                  now=fairs.utcnow(), public_url=public_url(request))
+                                                  now=now_utc(), public_url=public_url(request))
     return RedirectResponse(f"/fairs/{fair_id}?withdrawn=1", status_code=303)
 
 

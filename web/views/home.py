@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
@@ -12,12 +11,13 @@ from tortoise import connections
 
 from config import i18n
 from matchmaking.catalogue.counts import platform_counts
+from matchmaking.clock import today_in_vietnam
 from web.auth import set_language_cookie
 from web.render import render
 
 
 async def home(request: Request) -> Response:
-    counts = await platform_counts(today=date.today())
+    counts = await platform_counts(today=today_in_vietnam())
     return render(request, "pages/home.html", {"counts": counts})
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from matchmaking import notifications
+from matchmaking.clock import now_utc
 from matchmaking.permissions import require_account
 from web.auth import current_account
 from web.render import render
@@ -23,12 +22,12 @@ async def mark_read(request: Request) -> Response:
     """Mark one of the actor's notifications read."""
     account = require_account(current_account(request))
     notification_id = int(request.path_params["notification_id"])
-    await notifications.mark_read(account, notification_id, now=datetime.now(UTC))
+    await notifications.mark_read(account, notification_id, now=now_utc())
     return RedirectResponse("/inbox", status_code=303)
 
 
 async def mark_all_read(request: Request) -> Response:
-    await notifications.mark_read(current_account(request), now=datetime.now(UTC))
+    await notifications.mark_read(current_account(request), now=now_utc())
     return RedirectResponse("/inbox", status_code=303)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -11,6 +11,7 @@ from starlette.routing import Route
 
 from config.i18n import gettext as _
 from config.settings import Settings
+from matchmaking.clock import VIETNAM, now_utc
 from matchmaking.enums import MeetingOutcome, Role
 from matchmaking.errors import NotFound, ValidationFailed
 from matchmaking.fairs import fairs
@@ -18,7 +19,6 @@ from matchmaking.meetings import agenda as meeting_agenda
 from matchmaking.meetings import schedule as meeting_schedule
 from matchmaking.meetings import sessions as meetings
 from matchmaking.meetings.parties import eligible, profiles
-from matchmaking.meetings.sessions import VN
 from matchmaking.permissions import require_account, require_role
 from web.auth import current_account, public_url
 from web.forms import FormState, keep_typed, read_form
@@ -27,13 +27,9 @@ from web.render import render
 SESSION_FIELDS = ("name", "starts_at", "slot_minutes", "slots", "tables", "request_deadline")
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
 def when(moment: datetime | None, pattern: str = "%d/%m/%Y %H:%M") -> str:
     """A time as read in Vietnam (templates call it)."""
-    return "" if moment is None else moment.astimezone(VN).strftime(pattern)
+    return "" if moment is None else moment.astimezone(VIETNAM).strftime(pattern)
 
 
 def _page(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> Response:
@@ -54,7 +50,7 @@ def _back(url: str, **query: str) -> RedirectResponse:
 
 async def home(request: Request) -> Response:
     account = require_account(current_account(request))
-    sessions = await meetings.sessions_for(account, now=now())
+    sessions = await meetings.sessions_for(account, now=now_utc())
     return _page(request, "home.html", {"sessions": sessions, "account": account})
 
 
@@ -74,7 +70,7 @@ async def fair_sessions(request: Request) -> Response:
     actor = require_role(current_account(request), Role.ORGANISER)
     values = await read_form(request)
     try:
-        session = await meetings.create_session(actor, _id(request, "fair_id"), values, now=now())
+        session = await meetings.create_session(actor, _id(request, "fair_id"), values, now=now_utc())
     except ValidationFailed as exc:
         return await _fair_page(request, keep_typed(values, exc.errors), 422)
     return _back(f"/meetings/sessions/{session.id}/manage", saved="1")
@@ -93,7 +89,7 @@ async def session_directory(request: Request) -> Response:
     people = await meetings.directory(actor, session.id, query=query)
     return _page(request, "directory.html", {
         "session": session, "people": people, "query": query,
-        "open": now() < session.request_deadline})
+        "open": now_utc() < session.request_deadline})
 
 
 async def _ask_page(request: Request, form: FormState, status_code: int = 200) -> Response:
@@ -118,7 +114,7 @@ async def ask(request: Request) -> Response:
     try:
         await meetings.request_meeting(actor, _id(request, "session_id"),
                                        _id(request, "account_id"), values.get("message", ""),
-                                       now=now(), public_url=public_url(request))
+                                       now=now_utc(), public_url=public_url(request))
     except ValidationFailed as exc:
         errors = dict(exc.errors)
         if "recipient" in errors or "session" in errors:
@@ -128,7 +124,7 @@ async def ask(request: Request) -> Response:
 
 
 async def my_requests(request: Request) -> Response:
-    views = await meetings.my_requests(current_account(request), now=now())
+    views = await meetings.my_requests(current_account(request), now=now_utc())
     return _page(request, "requests.html", {
         "incoming": [v for v in views if v.incoming], "outgoing": [v for v in views if not v.incoming],
         "error": request.query_params.get("error", "")})
@@ -139,10 +135,10 @@ async def change_request(request: Request) -> Response:
     actor = require_account(current_account(request))
     try:
         await meetings.change_request(actor, _id(request, "request_id"),
-                                      request.path_params["action"], now=now(),
+                                      request.path_params["action"], now=now_utc(),
                                       public_url=public_url(request))
     except ValidationFailed as exc:
-        views = await meetings.my_requests(actor, now=now())
+        views = await meetings.my_requests(actor, now=now_utc())
         return _page(request, "requests.html", {
             "incoming": [v for v in views if v.incoming],
             "outgoing": [v for v in views if not v.incoming],
@@ -151,14 +147,14 @@ async def change_request(request: Request) -> Response:
 
 
 async def agenda(request: Request) -> Response:
-    items = await meeting_agenda.my_agenda(current_account(request), now=now())
+    items = await meeting_agenda.my_agenda(current_account(request), now=now_utc())
     return _page(request, "agenda.html", {"items": items})
 
 
 async def agenda_ics(request: Request) -> Response:
     settings: Settings = request.app.state.settings
-    items = await meeting_agenda.my_agenda(current_account(request), now=now())
-    text = meeting_agenda.agenda_calendar(items, now=now(), public_url=settings.public_url)
+    items = await meeting_agenda.my_agenda(current_account(request), now=now_utc())
+    text = meeting_agenda.agenda_calendar(items, now=now_utc(), public_url=settings.public_url)
     return Response(text, media_type="text/calendar; charset=utf-8", headers={
         "Content-Disposition": 'attachment; filename="ocop-b2b-meetings.ics"'})
 
@@ -172,14 +168,14 @@ def _outcome_options() -> list[tuple[str, str]]:
 async def outcome(request: Request) -> Response:
     """One side records what came of a meeting."""
     actor = current_account(request)
-    item = await meeting_agenda.agenda_item(actor, _id(request, "meeting_id"), now=now())
+    item = await meeting_agenda.agenda_item(actor, _id(request, "meeting_id"), now=now_utc())
     form = FormState({"outcome": item.my_outcome or ""})
     status_code = 200
     if request.method == "POST":
         values = await read_form(request)
         try:
             await meeting_agenda.record_outcome(actor, item.meeting.id, values.get("outcome", ""),
-                                                now=now())
+                                                now=now_utc())
         except ValidationFailed as exc:
             form, status_code = keep_typed(values, exc.errors), 422
         else:
@@ -206,14 +202,15 @@ async def manage(request: Request) -> Response:
         "counts": counts, "participants": involved, "schedule": schedule,
         "summary": await meeting_agenda.outcome_summary(session),
         "outcome_options": _outcome_options(), "error": request.query_params.get("error", ""),
-        "deadline_passed": now() >= session.request_deadline})
+        "deadline_passed": now_utc() >= session.request_deadline})
 
 
 async def run_scheduling(request: Request) -> Response:
     actor = current_account(request)
     session_id = _id(request, "session_id")
     try:
-        await meeting_schedule.schedule_session(actor, session_id, now=now(), public_url=public_url(request))
+        await meeting_schedule.schedule_session(actor, session_id, now=now_utc(),
+                                                public_url=public_url(request))
     except ValidationFailed as exc:
         await meetings.organiser_session(actor, session_id)
         return _back(f"/meetings/sessions/{session_id}/manage", error=" ".join(exc.errors.values()))
@@ -246,12 +243,12 @@ async def swap(request: Request) -> Response:
     try:
         if values.get("second"):
             await meeting_schedule.swap_meetings(actor, session_id, _number(values, "first"),
-                                                 _number(values, "second"), now=now(),
+                                                 _number(values, "second"), now=now_utc(),
                                                  public_url=public_url(request))
         else:
             await meeting_schedule.move_meeting(actor, session_id, _number(values, "first"),
                                                 _number(values, "slot"), _number(values, "table"),
-                                                now=now(), public_url=public_url(request))
+                                                now=now_utc(), public_url=public_url(request))
     except ValidationFailed as exc:
         return await _grid_page(request, keep_typed(values, exc.errors), 422)
     return _back(f"/meetings/sessions/{session_id}/grid", changed="1")
@@ -262,7 +259,7 @@ async def unbook(request: Request) -> Response:
     session_id = _id(request, "session_id")
     try:
         await meeting_schedule.unbook_meeting(actor, session_id, _id(request, "meeting_id"),
-                                              now=now(), public_url=public_url(request))
+                                              now=now_utc(), public_url=public_url(request))
     except ValidationFailed as exc:
         return await _grid_page(request, FormState({}, exc.errors), 422)
     return _back(f"/meetings/sessions/{session_id}/grid", unbooked="1")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from urllib.parse import urlencode
 
 import segno
@@ -17,6 +16,7 @@ from config.settings import Settings
 from matchmaking.catalogue import products as catalogue
 from matchmaking.catalogue.certification import certificate_state
 from matchmaking.catalogue.products import producer_products
+from matchmaking.clock import today_in_vietnam
 from matchmaking.enums import QualityMark
 from matchmaking.errors import NotFound, ValidationFailed
 from matchmaking.models import Producer, Product, ProductImage
@@ -107,11 +107,11 @@ async def search(request: Request) -> Response:
             query = parse_product_query({k: v for k, v in params.items() if k not in errors})
         except ValidationFailed:
             query = ProductQuery()
-    results = await find_products(request.app.state.search, query, today=date.today())
+    results = await find_products(request.app.state.search, query, today=today_in_vietnam())
     popular: list[tuple[str, int]] = []
     if results.total == 0 and (query.q or query.has_filters):
         everything = await find_products(request.app.state.search, ProductQuery(per_page=1),
-                                         today=date.today())
+                                         today=today_in_vietnam())
         popular = sorted(everything.facets.get("group", {}).items(), key=lambda item: -item[1])
     page = SearchPage(query, results, errors, popular)
     context = {"page": page, "sort_choices": SORT_CHOICES, "sort_label": sort_label,
@@ -144,7 +144,7 @@ async def product_page(request: Request) -> Response:
         "producer": producer,
         "province": province_label(producer.province_code),
         "ward": ward_name(producer.ward_code),
-        "certificate": certificate_state(product, date.today()),
+        "certificate": certificate_state(product, today_in_vietnam()),
         "product_url": url,
         "qr": qr_svg(url),
         "images": await ProductImage.filter(product=product).order_by("position", "id"),
@@ -178,7 +178,7 @@ async def producer_page(request: Request) -> Response:
     producer = await Producer.get_or_none(id=request.path_params["producer_id"])
     if producer is None:
         raise NotFound("producer")
-    today = date.today()
+    today = today_in_vietnam()
     products = await producer_products(producer, include_unpublished=False)
     context = {
         "producer": producer,
