@@ -72,15 +72,3 @@ def format_vnd(amount: int) -> str:
 
 def format_number(value: int | float) -> str:
     return format_decimal(value, locale="vi_VN" if current_language() == "vi" else "en_US")
-
-
-VIETNAM = __import__("zoneinfo").ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def local_time(moment: object, pattern: str = "%d/%m/%Y %H:%M") -> str:
-    """A stored (UTC) datetime as Vietnam's wall-clock time; empty for None."""
-    from datetime import datetime
-
-    if not isinstance(moment, datetime):
-        return ""
-    return moment.astimezone(VIETNAM).strftime(pattern)

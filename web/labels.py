@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from config.i18n import gettext as _
 
 
@@ -220,15 +217,7 @@ def booth_state_label(state: str) -> str:
     return labels.get(str(state), str(state))
 
 
-def local_time(moment: object) -> str:
-    """A moment as Vietnamese users read it: Vietnam's time, dd/mm/yyyy hh:mm."""
-    if not isinstance(moment, datetime):
-        return ""
-    return moment.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%d/%m/%Y %H:%M")
-
-
 TEMPLATE_GLOBALS.update({
-    "local_time": local_time,
     "fair_status_label": fair_status_label,
     "application_status_label": application_status_label,
     "booth_kind_label": booth_kind_label,

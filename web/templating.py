@@ -8,6 +8,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.templating import Jinja2Templates
 
 from config import i18n
+from matchmaking.clock import local_time
 from web.auth import current_account
 from web.csrf import csrf_token
 from web.labels import TEMPLATE_GLOBALS
@@ -26,7 +27,8 @@ def make_templates() -> Jinja2Templates:
     )
     env.filters["vnd"] = i18n.format_vnd
     env.filters["number"] = i18n.format_number
-    env.filters["local"] = i18n.local_time
+    env.filters["local"] = local_time
+    env.globals["local_time"] = local_time
     env.globals["current_language"] = i18n.current_language
     env.globals["csrf_token"] = csrf_token
     env.globals["current_account"] = current_account

@@ -25,7 +25,7 @@ from tortoise.transactions import in_transaction
 
 from config.i18n import gettext as _
 from matchmaking import audit
-from matchmaking.clock import VIETNAM
+from matchmaking.clock import local_time
 from matchmaking.enums import MeetingRequestStatus, MeetingStatus, RunStatus
 from matchmaking.errors import NotFound, ValidationFailed
 from matchmaking.meetings.parties import Party, eligible, profiles
@@ -239,7 +239,7 @@ def _sides(meeting: Meeting) -> set[int]:
 
 
 def _slot_label(session: MeetingSession, slot: int) -> str:
-    return slot_start(session, slot).astimezone(VIETNAM).strftime("%H:%M")
+    return local_time(slot_start(session, slot), "HH:mm")
 
 
 async def _check_free(session: MeetingSession, meeting: Meeting, slot: int, ignore: set[int],

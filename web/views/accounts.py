@@ -8,12 +8,11 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from config.i18n import gettext as _
-from config.i18n import local_time
 from config.settings import Settings
 from matchmaking.accounts import auth
 from matchmaking.accounts.accounts import create_account
 from matchmaking.accounts.throttle import ThrottlePolicy
-from matchmaking.clock import now_utc
+from matchmaking.clock import local_time, now_utc
 from matchmaking.enums import Role
 from matchmaking.errors import LoginFailed, LoginLocked, ValidationFailed
 from matchmaking.permissions import require_account
@@ -76,7 +75,7 @@ async def login(request: Request) -> Response:
         )
     except LoginLocked as exc:
         message = _("Too many failed attempts. Try again after %(time)s.") % {
-            "time": local_time(exc.until, "%H:%M")
+            "time": local_time(exc.until, "HH:mm")
         }
         return render(request, "accounts/login.html",
                       {"form": keep_typed(values, {"email": message}), "next": target},

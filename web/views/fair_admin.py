@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from config.i18n import gettext as _
-from matchmaking.clock import VIETNAM, now_utc
+from matchmaking.clock import local_time, now_utc
 from matchmaking.enums import ApplicationStatus, BoothKind, ProductGroup, Role
 from matchmaking.errors import ValidationFailed
 from matchmaking.fairs import adjust as fairs_adjust
@@ -59,7 +59,7 @@ async def my_fairs(request: Request) -> Response:
 
 def _fair_values(fair: Fair) -> dict[str, str]:
     def moment(value: Any) -> str:
-        return value.astimezone(VIETNAM).strftime("%Y-%m-%dT%H:%M")
+        return local_time(value, "yyyy-MM-dd'T'HH:mm")
 
     return {
         "name": fair.name, "venue": fair.venue, "province_code": str(fair.province_code),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -11,7 +10,7 @@ from starlette.routing import Route
 
 from config.i18n import gettext as _
 from config.settings import Settings
-from matchmaking.clock import VIETNAM, now_utc
+from matchmaking.clock import now_utc
 from matchmaking.enums import MeetingOutcome, Role
 from matchmaking.errors import NotFound, ValidationFailed
 from matchmaking.fairs import fairs
@@ -27,13 +26,8 @@ from web.render import render
 SESSION_FIELDS = ("name", "starts_at", "slot_minutes", "slots", "tables", "request_deadline")
 
 
-def when(moment: datetime | None, pattern: str = "%d/%m/%Y %H:%M") -> str:
-    """A time as read in Vietnam (templates call it)."""
-    return "" if moment is None else moment.astimezone(VIETNAM).strftime(pattern)
-
-
 def _page(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> Response:
-    return render(request, f"meetings/{template}", {"when": when, **context}, status_code=status_code)
+    return render(request, f"meetings/{template}", context, status_code=status_code)
 
 
 def _id(request: Request, name: str) -> int:
