@@ -16,14 +16,21 @@ from tortoise.transactions import in_transaction
 
 from config.i18n import gettext as _
 from matchmaking import audit
-from matchmaking.catalogue.certification import is_certified
 from matchmaking.clock import now_utc
 from matchmaking.enums import ApplicationStatus, FairStatus, Role, RunStatus
 from matchmaking.errors import InvalidInstance, NotFound, ValidationFailed
-from matchmaking.fairs.applications import ACTIVE, application_products, main_group, producer_of
 from matchmaking.fairs.fairs import is_owner, own_fair
 from matchmaking.fairs.grid import MIXED, adjacency
 from matchmaking.fairs.notify import Told, accepted_message, tell_producers, waitlisted_message
+from matchmaking.fairs.policy import COMPETITOR_PENALTY, main_group, preference_bonus, weight
+from matchmaking.fairs.queries import (
+    ACTIVE,
+    KIND,
+    application_products,
+    assigned_codes,
+    latest_run,
+    producer_of,
+)
 from matchmaking.models import (
     Account,
     AllocationRun,
@@ -38,13 +45,6 @@ from matchmaking.permissions import require_role
 
 log = logging.getLogger(__name__)
 
-KIND = "booths"
-STAR_WEIGHT = {3: 300, 4: 400, 5: 500}
-UNRATED_WEIGHT = 200
-# Each 10 % of the share kept for first-time exhibitors is worth one star (100).
-FIRST_TIMER_SCALE = 1000
-PREFERENCE_BONUS = (60, 50, 40, 30, 20, 10)
-COMPETITOR_PENALTY = 30
 
 
 def app_id(application_id: int) -> str:
@@ -61,19 +61,14 @@ def application_entry(
 ) -> dict[str, Any]:
     """One application of the instance: the fair's priority policy as numbers.
 
-    weight: the best certified rating among its products (3★ 300, 4★ 400, 5★ 500, else 200),
-    plus a first-time bonus sized by the fair's first_timer_share; preferences: a bonus by rank.
+    weight and preferences as fairs.policy says.
     """
     group, subgroup = main_group(products)
-    stars = max((p.stars or 0 for p in products if is_certified(p, fair.ends_on)), default=0)
-    weight = STAR_WEIGHT.get(stars, UNRATED_WEIGHT)
-    if application.first_time:
-        weight += round(FIRST_TIMER_SCALE * fair.first_timer_share)
     wishes = [code for code in application.preferences if code in booth_codes]
     return {
         "id": app_id(application.id), "province": str(province_code), "category": subgroup,
-        "zones": [group, MIXED], "booths": application.booths_wanted, "weight": weight,
-        "preferences": dict(zip(wishes, PREFERENCE_BONUS, strict=False)),
+        "zones": [group, MIXED], "booths": application.booths_wanted,
+        "weight": weight(fair, application, products), "preferences": preference_bonus(wishes),
     }
 
 
@@ -99,10 +94,6 @@ async def build_instance(fair: Fair) -> dict[str, Any]:
     }
 
 
-async def latest_run(fair: Fair) -> AllocationRun | None:
-    """The draft or published booth allocation of the fair, if any."""
-    return await AllocationRun.filter(fair=fair, kind=KIND).exclude(
-        status=RunStatus.SUPERSEDED).order_by("-id").first()
 
 
 def _check_can_run(fair: Fair, now: datetime) -> None:
@@ -195,13 +186,6 @@ async def run_now(actor: Account | None, fair_id: int, *, time_limit: float) -> 
     return await run_allocation(actor, fair, time_limit=time_limit)
 
 
-async def assigned_codes(fair: Fair) -> dict[int, list[str]]:
-    """Booth codes held by each application."""
-    rows = await BoothAssignment.filter(fair=fair).values_list("application_id", "booth__code")
-    codes: dict[int, list[str]] = {}
-    for application_id, code in rows:
-        codes.setdefault(application_id, []).append(code)
-    return {key: sorted(value) for key, value in codes.items()}
 
 
 async def publish_allocation(actor: Account | None, fair_id: int, *, public_url: str) -> AllocationRun:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -13,21 +12,16 @@ from tortoise.transactions import in_transaction
 from config.i18n import gettext as _
 from matchmaking.catalogue.certification import is_certified
 from matchmaking.catalogue.products import own_producer
-from matchmaking.clock import today_in_vietnam
 from matchmaking.enums import ApplicationStatus, ProductStatus
 from matchmaking.errors import NotFound, ValidationFailed
 from matchmaking.fairs.fairs import visible_fair, window
-from matchmaking.fairs.grid import MIXED
+from matchmaking.fairs.policy import zones_for
 from matchmaking.models import Account, Booth, BoothApplication, Fair, Producer, Product
 
 MAX_PREFERENCES = 6
 MAX_PRODUCTS = 20
-ACTIVE = (ApplicationStatus.SUBMITTED, ApplicationStatus.ACCEPTED, ApplicationStatus.WAITLISTED)
 
 
-def producer_of(application: BoothApplication) -> Producer:
-    """The application's producer, fetched beforehand with select_related."""
-    return cast(Producer, application.producer)
 
 
 def product_problem(fair: Fair, product: Product) -> str | None:
@@ -56,20 +50,8 @@ def product_problem(fair: Fair, product: Product) -> str | None:
     return None
 
 
-def main_group(products: Sequence[Product]) -> tuple[str, str]:
-    """The group and sub-group most of the products belong to (the first product breaks ties)."""
-    # max() keeps the first of equal counts, and dict.fromkeys keeps the products' order.
-    groups = Counter(str(p.group) for p in products)
-    group = max(dict.fromkeys(str(p.group) for p in products), key=groups.__getitem__)
-    in_group = [p.subgroup for p in products if str(p.group) == group]
-    subgroups = Counter(in_group)
-    subgroup = max(dict.fromkeys(in_group), key=subgroups.__getitem__)
-    return group, subgroup
 
 
-def zones_for(products: Sequence[Product]) -> list[str]:
-    """The zones an application's booths may lie in: its main group's, or mixed."""
-    return [main_group(products)[0], MIXED]
 
 
 def _ids(value: object) -> list[int] | None:
@@ -178,32 +160,5 @@ async def own_application(actor: Account | None, fair_id: int) -> BoothApplicati
     return application
 
 
-async def withdraw_application(
-    actor: Account | None, fair_id: int, *, now: datetime, public_url: str
-) -> BoothApplication:
-    """Withdraw before the close; after an allocation it is a cancellation whose freed booths
-    go to the waitlist (fairs_adjust.cancel)."""
-    from matchmaking.fairs.adjust import cancel
-
-    application = await own_application(actor, fair_id)
-    fair = await Fair.get(id=fair_id)
-    if application.status not in ACTIVE:
-        raise ValidationFailed({"fair": _("Your application is already withdrawn.")})
-    if today_in_vietnam(now) > fair.ends_on:
-        raise ValidationFailed({"fair": _("This fair is over.")})
-    return await cancel(actor, fair, application, by_organiser=False, public_url=public_url)
 
 
-async def application_products(applications: Sequence[BoothApplication]) -> dict[int, list[Product]]:
-    """The products of each application, in one query."""
-    through = await BoothApplication.filter(id__in=[a.id for a in applications]).values(
-        "id", "products__id")
-    product_ids = {row["products__id"] for row in through if row["products__id"]}
-    products = {p.id: p for p in await Product.filter(id__in=product_ids)}
-    result: dict[int, list[Product]] = {a.id: [] for a in applications}
-    for row in through:
-        if row["products__id"] in products:
-            result[row["id"]].append(products[row["products__id"]])
-    for items in result.values():
-        items.sort(key=lambda p: p.id)
-    return result

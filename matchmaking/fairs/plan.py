@@ -13,8 +13,8 @@ from config.i18n import gettext as _
 from matchmaking.catalogue.certification import is_certified
 from matchmaking.enums import ApplicationStatus, FairStatus
 from matchmaking.errors import NotFound
-from matchmaking.fairs.applications import application_products, producer_of
 from matchmaking.fairs.fairs import is_owner
+from matchmaking.fairs.queries import application_products, producer_of
 from matchmaking.models import (
     Account,
     Booth,

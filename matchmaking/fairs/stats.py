@@ -6,8 +6,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from matchmaking.enums import ApplicationStatus, MeetingOutcome, MeetingStatus
-from matchmaking.fairs.applications import ACTIVE, application_products, main_group, producer_of
 from matchmaking.fairs.plan import best_stars
+from matchmaking.fairs.policy import main_group
+from matchmaking.fairs.queries import ACTIVE, application_products, producer_of
 from matchmaking.models import (
     Booth,
     BoothApplication,

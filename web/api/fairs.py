@@ -13,9 +13,11 @@ from matchmaking.enums import ApplicationStatus, Role
 from matchmaking.errors import NotFound
 from matchmaking.fairs import allocation as fairs_allocation
 from matchmaking.fairs import applications as fairs_applications
+from matchmaking.fairs import changes as fairs_changes
 from matchmaking.fairs import fairs
 from matchmaking.fairs import layout as fairs_layout
 from matchmaking.fairs import plan as fairs_plan
+from matchmaking.fairs import queries as fairs_queries
 from matchmaking.models import AllocationRun, Booth, BoothApplication, Fair
 from matchmaking.permissions import require_role
 from web.api.common import json_body
@@ -204,7 +206,7 @@ async def withdraw(request: Request) -> Response:
       422: {description: already withdrawn, or the fair is over}
     """
     actor = require_role(current_account(request), Role.PRODUCER)
-    application = await fairs_applications.withdraw_application(
+    application = await fairs_changes.withdraw_application(
         actor, _fair_id(request), now=now_utc(), public_url=public_url(request))
     return JSONResponse(application_json(application))
 
@@ -258,7 +260,7 @@ async def get_allocation(request: Request) -> Response:
     """
     actor = current_account(request)
     fair = await fairs.visible_fair(actor, _fair_id(request))
-    run = await fairs_allocation.latest_run(fair)
+    run = await fairs_queries.latest_run(fair)
     if run is None or not fairs_plan.assignments_visible(fair, actor):
         raise NotFound("allocation")
     entries = await fairs_plan.directory(fair, actor)

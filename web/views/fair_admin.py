@@ -16,10 +16,12 @@ from matchmaking.enums import ApplicationStatus, BoothKind, ProductGroup, Role
 from matchmaking.errors import ValidationFailed
 from matchmaking.fairs import adjust as fairs_adjust
 from matchmaking.fairs import allocation as fairs_allocation
+from matchmaking.fairs import changes as fairs_changes
 from matchmaking.fairs import fairs
 from matchmaking.fairs import layout as fairs_layout
+from matchmaking.fairs import queries as fairs_queries
 from matchmaking.fairs import stats as fairs_stats
-from matchmaking.fairs.applications import application_products
+from matchmaking.fairs.queries import application_products
 from matchmaking.models import Booth, BoothApplication, Fair
 from matchmaking.permissions import require_role
 from matchmaking.places import province_codes, short_province_name
@@ -125,8 +127,8 @@ async def _manage(request: Request, fair: Fair, *, grid: FormState | None = None
     return render(request, "fairs/manage.html", {
         "fair": fair, "halls": halls, "booth_counts": counts, "applications": applications,
         "products": await application_products(applications),
-        "codes": await fairs_allocation.assigned_codes(fair),
-        "run": await fairs_allocation.latest_run(fair),
+        "codes": await fairs_queries.assigned_codes(fair),
+        "run": await fairs_queries.latest_run(fair),
         "window": fairs.window(fair, now_utc()),
         "grid": grid or FormState({"hall": _("Hall A") if not halls else "", "rows": "10",
                                    "columns": "12", "booth_w": "3", "booth_h": "3",
@@ -206,14 +208,14 @@ async def _review(request: Request, fair: Fair, errors: dict[str, str] | None = 
     applications = await BoothApplication.filter(
         fair=fair, status__in=(ApplicationStatus.ACCEPTED, ApplicationStatus.WAITLISTED)
     ).select_related("producer").order_by("status", "waitlist_position", "id")
-    codes = await fairs_allocation.assigned_codes(fair)
+    codes = await fairs_queries.assigned_codes(fair)
     accepted = sorted((a for a in applications if a.status == ApplicationStatus.ACCEPTED),
                       key=lambda a: codes.get(a.id, ["~"])[0])
     waitlisted = [a for a in applications if a.status == ApplicationStatus.WAITLISTED]
     taken = {code for items in codes.values() for code in items}
     free = [b for b in await fairs_layout.booths_of(fair) if b.code not in taken]
     return render(request, "fairs/review.html", {
-        "fair": fair, "run": await fairs_allocation.latest_run(fair), "accepted": accepted,
+        "fair": fair, "run": await fairs_queries.latest_run(fair), "accepted": accepted,
         "waitlisted": waitlisted, "codes": codes, "free": free,
         "products": await application_products(applications), "errors": errors or {},
     }, status_code=status_code)
@@ -242,7 +244,7 @@ async def move(request: Request) -> Response:
 async def cancel(request: Request) -> Response:
     actor = current_account(request)
     fair = await fairs.own_fair(actor, _fair_id(request))
-    await fairs_adjust.cancel_by_organiser(actor, fair.id, int(request.path_params["application_id"]),
+    await fairs_changes.cancel_by_organiser(actor, fair.id, int(request.path_params["application_id"]),
                                            public_url=public_url(request))
     return RedirectResponse(f"/organiser/fairs/{fair.id}/allocation?cancelled=1", status_code=303)
 

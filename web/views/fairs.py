@@ -14,6 +14,7 @@ from matchmaking.clock import now_utc, today_in_vietnam
 from matchmaking.enums import ProductStatus, Role
 from matchmaking.errors import ValidationFailed
 from matchmaking.fairs import applications as fairs_applications
+from matchmaking.fairs import changes as fairs_changes
 from matchmaking.fairs import fairs
 from matchmaking.fairs import plan as fairs_plan
 from matchmaking.fairs.layout import booths_of
@@ -140,7 +141,7 @@ async def apply(request: Request) -> Response:
 
 async def withdraw(request: Request) -> Response:
     fair_id = _fair_id(request)
-    await fairs_applications.withdraw_application(current_account(request), fair_id,
+    await fairs_changes.withdraw_application(current_account(request), fair_id,
                                                   now=now_utc(), public_url=public_url(request))
     return RedirectResponse(f"/fairs/{fair_id}?withdrawn=1", status_code=303)
 

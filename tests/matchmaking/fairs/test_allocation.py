@@ -11,14 +11,10 @@ import pytest
 
 from matchmaking.enums import ApplicationStatus, FairStatus, RunStatus
 from matchmaking.errors import ValidationFailed
-from matchmaking.fairs.adjust import cancel_by_organiser, move_exhibitor
-from matchmaking.fairs.allocation import (
-    allocate_due_fairs,
-    assigned_codes,
-    publish_allocation,
-    run_allocation,
-)
-from matchmaking.fairs.applications import withdraw_application
+from matchmaking.fairs.adjust import move_exhibitor
+from matchmaking.fairs.allocation import allocate_due_fairs, publish_allocation, run_allocation
+from matchmaking.fairs.changes import cancel_by_organiser, withdraw_application
+from matchmaking.fairs.queries import assigned_codes
 from matchmaking.models import (
     Account,
     AllocationRun,

@@ -13,7 +13,7 @@ import pytest
 from matchmaking.enums import BoothKind, FairStatus
 from matchmaking.errors import NotFound, ValidationFailed
 from matchmaking.fairs.allocation import build_instance
-from matchmaking.fairs.applications import apply_for_booths, main_group
+from matchmaking.fairs.applications import apply_for_booths
 from matchmaking.fairs.fairs import create_fair, own_fair, validate_fair
 from matchmaking.fairs.grid import (
     adjacency,
@@ -24,6 +24,7 @@ from matchmaking.fairs.grid import (
     validate_grid,
 )
 from matchmaking.fairs.layout import generate_booths, import_booths
+from matchmaking.fairs.policy import main_group
 from matchmaking.models import Account, Booth, BoothApplication, Fair, Hall
 from matchmaking.optim.booths import parse_booth_instance
 from tests.factories import make_account, make_producer, make_product
