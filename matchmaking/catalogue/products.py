@@ -159,10 +159,14 @@ async def enqueue(product_id: int, op: OutboxOp = OutboxOp.UPSERT) -> None:
     await SearchOutbox.create(entity="product", entity_id=product_id, op=op)
 
 
+async def producer_profile(actor: Account | None) -> Producer | None:
+    """The producer profile of a producer account, None until it has one."""
+    return await Producer.get_or_none(owner=require_role(actor, Role.PRODUCER))
+
+
 async def own_producer(actor: Account | None) -> Producer:
     """The producer profile of a producer account; NotFound until it has one."""
-    account = require_role(actor, Role.PRODUCER)
-    producer = await Producer.get_or_none(owner=account)
+    producer = await producer_profile(actor)
     if producer is None:
         raise NotFound("producer profile")
     return producer

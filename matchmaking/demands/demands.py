@@ -80,10 +80,14 @@ def validate_buyer_profile(data: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+async def buyer_profile(actor: Account | None) -> Buyer | None:
+    """The buyer profile of a buyer account, None until it has one."""
+    return await Buyer.get_or_none(owner=require_role(actor, Role.BUYER))
+
+
 async def own_buyer(actor: Account | None) -> Buyer:
     """The buyer profile of a buyer account; NotFound until it has one."""
-    account = require_role(actor, Role.BUYER)
-    buyer = await Buyer.get_or_none(owner=account)
+    buyer = await buyer_profile(actor)
     if buyer is None:
         raise NotFound("buyer profile")
     return buyer

@@ -213,6 +213,11 @@ async def _decide(actor: Account | None, quote_id: int, action: str, public_url:
     return quote
 
 
+async def demand_id_of(quote_id: int) -> int:
+    """The id of the demand a quote answers."""
+    return (await Quote.get(id=quote_id)).demand_id  # type: ignore[attr-defined,no-any-return]
+
+
 async def shortlist_quote(actor: Account | None, quote_id: int, *, public_url: str = "") -> Quote:
     """The buyer shortlists a submitted quote on an open demand; the producer is told."""
     return await _decide(actor, quote_id, "shortlist", public_url)

@@ -85,3 +85,7 @@ async def halls_of(fair: Fair) -> list[Hall]:
 
 async def booths_of(fair: Fair) -> list[Booth]:
     return await Booth.filter(fair=fair).order_by("hall_id", "y", "x")
+
+
+async def booth_count(hall: Hall) -> int:
+    return await Booth.filter(hall=hall).count()

@@ -9,16 +9,17 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from matchmaking.clock import now_utc, today_in_vietnam
-from matchmaking.enums import ApplicationStatus, Role
+from matchmaking.enums import Role
 from matchmaking.errors import NotFound
 from matchmaking.fairs import allocation as fairs_allocation
 from matchmaking.fairs import applications as fairs_applications
 from matchmaking.fairs import changes as fairs_changes
 from matchmaking.fairs import fairs
 from matchmaking.fairs import layout as fairs_layout
+from matchmaking.fairs import pages as fairs_pages
 from matchmaking.fairs import plan as fairs_plan
 from matchmaking.fairs import queries as fairs_queries
-from matchmaking.models import AllocationRun, Booth, BoothApplication, Fair
+from matchmaking.models import AllocationRun, BoothApplication, Fair
 from matchmaking.permissions import require_role
 from web.api.common import json_body
 from web.auth import current_account, public_url
@@ -157,9 +158,9 @@ async def generate_booths(request: Request) -> Response:
     actor = require_role(current_account(request), Role.ORGANISER)
     fair = await fairs.own_fair(actor, _fair_id(request))
     hall = await fairs_layout.generate_booths(actor, fair.id, await json_body(request))
-    count = await Booth.filter(hall=hall).count()
     return JSONResponse({"id": hall.id, "name": hall.name, "width": hall.width,
-                         "height": hall.height, "booths": count}, status_code=201)
+                         "height": hall.height, "booths": await fairs_layout.booth_count(hall)},
+                        status_code=201)
 
 
 async def apply(request: Request) -> Response:
@@ -268,10 +269,9 @@ async def get_allocation(request: Request) -> Response:
               for e in entries for code in e.booths}
     body: dict[str, Any] = {**run_json(run), "booths": booths}
     if fairs.is_owner(actor, fair):
-        waiting = await BoothApplication.filter(fair=fair, status=ApplicationStatus.WAITLISTED) \
-            .order_by("waitlist_position").values("id", "waitlist_position", "producer__name")
-        body["waitlist"] = [{"application_id": w["id"], "position": w["waitlist_position"],
-                             "producer": w["producer__name"]} for w in waiting]
+        review = await fairs_pages.allocation_review(actor, fair.id)
+        body["waitlist"] = [{"application_id": w.application_id, "position": w.position,
+                             "producer": w.producer} for w in review.waitlist]
     return JSONResponse(body)
 
 

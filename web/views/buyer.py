@@ -12,7 +12,7 @@ from matchmaking.clock import today_in_vietnam
 from matchmaking.demands import demands, quotes
 from matchmaking.enums import BuyerKind, ProductGroup, QualityMark, Recurrence, Role
 from matchmaking.errors import NotFound, ValidationFailed
-from matchmaking.models import Buyer, Demand, Quote
+from matchmaking.models import Demand
 from matchmaking.permissions import require_role
 from matchmaking.places import province_codes, short_province_name
 from matchmaking.taxonomy import SUBGROUPS, UNITS
@@ -37,7 +37,7 @@ def demand_choices() -> dict[str, Any]:
 async def profile(request: Request) -> Response:
     account = require_role(current_account(request), Role.BUYER)
     if request.method == "GET":
-        buyer = await Buyer.get_or_none(owner=account)
+        buyer = await demands.buyer_profile(account)
         values = {"name": account.display_name, "kind": "distributor", "email": account.email,
                   "phone": account.phone or ""} if buyer is None else {
             "name": buyer.name, "kind": str(buyer.kind), "tax_code": buyer.tax_code or "",
@@ -100,7 +100,7 @@ def _demand_form(request: Request, form: FormState, marks: list[str], demand: De
 
 async def new_demand(request: Request) -> Response:
     account = require_role(current_account(request), Role.BUYER)
-    if await Buyer.get_or_none(owner=account) is None:
+    if await demands.buyer_profile(account) is None:
         return RedirectResponse("/buyer/profile", status_code=303)
     if request.method == "GET":
         return _demand_form(request, FormState({"unit": "kg", "recurrence": "once"}), [])
@@ -167,7 +167,7 @@ async def decide_quote(request: Request) -> Response:
         quote = await verb(account, quote_id, public_url=public_url(request))
     except ValidationFailed as exc:
         # The verb found the quote on one of the actor's demands; the page checks it again.
-        demand_id = (await Quote.get(id=quote_id)).demand_id  # type: ignore[attr-defined]
+        demand_id = await quotes.demand_id_of(quote_id)
         return await _page(request, demand_id, " ".join(exc.errors.values()), 422)
     return RedirectResponse(f"/buyer/demands/{quote.demand_id}#quotes",  # type: ignore[attr-defined]
                             status_code=303)

@@ -11,7 +11,7 @@ from matchmaking.clock import today_in_vietnam
 from matchmaking.demands import demands, quotes
 from matchmaking.enums import ProductGroup, ProductStatus, Role
 from matchmaking.errors import ValidationFailed
-from matchmaking.models import Demand, Producer
+from matchmaking.models import Demand
 from matchmaking.permissions import require_account, require_role
 from matchmaking.places import province_codes, resolve_province, short_province_name
 from web.auth import current_account, public_url
@@ -56,7 +56,7 @@ async def demand_page(request: Request) -> Response:
     if account.role == Role.BUYER:
         return RedirectResponse(f"/buyer/demands/{demand.id}", status_code=303)
     require_role(account, Role.PRODUCER)
-    if await Producer.get_or_none(owner=account) is None:
+    if await catalogue.producer_profile(account) is None:
         return RedirectResponse("/producer/profile", status_code=303)
     form = FormState({"quantity": str(demand.quantity)})
     return await _demand_page(request, demand, form)
@@ -77,7 +77,7 @@ async def submit_quote(request: Request) -> Response:
 
 async def my_quotes(request: Request) -> Response:
     account = require_role(current_account(request), Role.PRODUCER)
-    if await Producer.get_or_none(owner=account) is None:
+    if await catalogue.producer_profile(account) is None:
         return RedirectResponse("/producer/profile", status_code=303)
     items = await quotes.producer_quotes(account)
     return render(request, "demands/my_quotes.html", {"quotes": items, "problem": ""})

@@ -12,17 +12,16 @@ from starlette.routing import Route
 
 from config.i18n import gettext as _
 from matchmaking.clock import local_time, now_utc
-from matchmaking.enums import ApplicationStatus, BoothKind, ProductGroup, Role
+from matchmaking.enums import BoothKind, ProductGroup, Role
 from matchmaking.errors import ValidationFailed
 from matchmaking.fairs import adjust as fairs_adjust
 from matchmaking.fairs import allocation as fairs_allocation
 from matchmaking.fairs import changes as fairs_changes
 from matchmaking.fairs import fairs
 from matchmaking.fairs import layout as fairs_layout
-from matchmaking.fairs import queries as fairs_queries
+from matchmaking.fairs import pages as fairs_pages
 from matchmaking.fairs import stats as fairs_stats
-from matchmaking.fairs.queries import application_products
-from matchmaking.models import Booth, BoothApplication, Fair
+from matchmaking.models import Fair
 from matchmaking.permissions import require_role
 from matchmaking.places import province_codes, short_province_name
 from web.auth import current_account, public_url
@@ -118,18 +117,12 @@ async def edit_fair(request: Request) -> Response:
 async def _manage(request: Request, fair: Fair, *, grid: FormState | None = None,
                   grid_zones: list[str] | None = None, import_errors: dict[str, str] | None = None,
                   errors: dict[str, str] | None = None, status_code: int = 200) -> Response:
-    halls = await fairs_layout.halls_of(fair)
-    counts: dict[int, int] = {}
-    for hall_id in await Booth.filter(fair=fair).values_list("hall_id", flat=True):
-        counts[int(hall_id)] = counts.get(int(hall_id), 0) + 1  # type: ignore[call-overload]
-    applications = await BoothApplication.filter(fair=fair).select_related("producer") \
-        .order_by("status", "waitlist_position", "id")
+    page = await fairs_pages.fair_overview(current_account(request), fair.id, now=now_utc())
+    halls = page.halls
     return render(request, "fairs/manage.html", {
-        "fair": fair, "halls": halls, "booth_counts": counts, "applications": applications,
-        "products": await application_products(applications),
-        "codes": await fairs_queries.assigned_codes(fair),
-        "run": await fairs_queries.latest_run(fair),
-        "window": fairs.window(fair, now_utc()),
+        "fair": page.fair, "halls": halls, "booth_counts": page.booth_counts,
+        "applications": page.applications, "products": page.products, "codes": page.codes,
+        "run": page.run, "window": page.window,
         "grid": grid or FormState({"hall": _("Hall A") if not halls else "", "rows": "10",
                                    "columns": "12", "booth_w": "3", "booth_h": "3",
                                    "aisle_every_columns": "4", "aisle_every_rows": "2",
@@ -205,19 +198,11 @@ async def export_instance(request: Request) -> Response:
 
 async def _review(request: Request, fair: Fair, errors: dict[str, str] | None = None,
                   status_code: int = 200) -> Response:
-    applications = await BoothApplication.filter(
-        fair=fair, status__in=(ApplicationStatus.ACCEPTED, ApplicationStatus.WAITLISTED)
-    ).select_related("producer").order_by("status", "waitlist_position", "id")
-    codes = await fairs_queries.assigned_codes(fair)
-    accepted = sorted((a for a in applications if a.status == ApplicationStatus.ACCEPTED),
-                      key=lambda a: codes.get(a.id, ["~"])[0])
-    waitlisted = [a for a in applications if a.status == ApplicationStatus.WAITLISTED]
-    taken = {code for items in codes.values() for code in items}
-    free = [b for b in await fairs_layout.booths_of(fair) if b.code not in taken]
+    page = await fairs_pages.allocation_review(current_account(request), fair.id)
     return render(request, "fairs/review.html", {
-        "fair": fair, "run": await fairs_queries.latest_run(fair), "accepted": accepted,
-        "waitlisted": waitlisted, "codes": codes, "free": free,
-        "products": await application_products(applications), "errors": errors or {},
+        "fair": page.fair, "run": page.run, "accepted": page.accepted,
+        "waitlisted": page.waitlisted, "codes": page.codes, "free": page.free,
+        "products": page.products, "errors": errors or {},
     }, status_code=status_code)
 
 

@@ -11,14 +11,13 @@ from starlette.routing import Route
 
 from matchmaking.catalogue.products import own_producer
 from matchmaking.clock import now_utc, today_in_vietnam
-from matchmaking.enums import ProductStatus, Role
 from matchmaking.errors import ValidationFailed
 from matchmaking.fairs import applications as fairs_applications
 from matchmaking.fairs import changes as fairs_changes
 from matchmaking.fairs import fairs
+from matchmaking.fairs import pages as fairs_pages
 from matchmaking.fairs import plan as fairs_plan
-from matchmaking.fairs.layout import booths_of
-from matchmaking.models import BoothApplication, BoothAssignment, Fair, Producer, Product
+from matchmaking.models import Fair
 from matchmaking.places import short_province_name
 from web.auth import current_account, public_url
 from web.forms import FormState
@@ -36,29 +35,12 @@ async def fair_list(request: Request) -> Response:
     return render(request, "fairs/list.html", {"fairs": items, "today": today_in_vietnam()})
 
 
-async def _own_application(request: Request, fair: Fair) -> BoothApplication | None:
-    actor = current_account(request)
-    if actor is None or actor.role != Role.PRODUCER:
-        return None
-    producer = await Producer.get_or_none(owner=actor)
-    if producer is None:
-        return None
-    return await BoothApplication.get_or_none(fair=fair, producer=producer)
-
-
 async def fair_page(request: Request) -> Response:
-    actor = current_account(request)
-    fair = await fairs.visible_fair(actor, _fair_id(request))
-    application = await _own_application(request, fair)
-    codes: list[str] = []
-    if application is not None and fairs_plan.assignments_visible(fair, actor):
-        codes = sorted(str(code) for code in await BoothAssignment.filter(
-            application=application).values_list("booth__code", flat=True))
+    page = await fairs_pages.fair_page(current_account(request), _fair_id(request), now=now_utc())
     return render(request, "fairs/fair.html", {
-        "fair": fair, "province": short_province_name(fair.province_code),
-        "window": fairs.window(fair, now_utc()), "application": application,
-        "my_booths": codes, "is_owner": fairs.is_owner(actor, fair),
-        "plan": await fairs_plan.floor_plan(fair, actor),
+        "fair": page.fair, "province": short_province_name(page.fair.province_code),
+        "window": page.window, "application": page.application, "my_booths": page.my_booths,
+        "is_owner": page.is_owner, "plan": page.plan,
     })
 
 
@@ -99,17 +81,21 @@ async def directory_csv(request: Request) -> Response:
         "Content-Disposition": f'attachment; filename="fair-{fair.id}-exhibitors.csv"'})
 
 
-async def _apply_form(request: Request, fair: Fair, form: FormState, chosen: list[str],
-                      preferences: list[str], status_code: int = 200) -> Response:
-    producer = await own_producer(current_account(request))
-    products = await Product.filter(producer=producer).exclude(
-        status=ProductStatus.ARCHIVED).order_by("name")
-    problems = {p.id: fairs_applications.product_problem(fair, p) for p in products}
+async def _apply_form(request: Request, fair: Fair, form: FormState | None = None,
+                      chosen: list[str] | None = None, preferences: list[str] | None = None,
+                      status_code: int = 200) -> Response:
+    """The form; without `form` it shows the producer's current application, if any."""
+    page = await fairs_pages.apply_form(current_account(request), fair, now=now_utc())
+    if form is None:
+        application = page.application
+        form = FormState({"booths_wanted": str(application.booths_wanted if application else 1)})
+        chosen, preferences = page.chosen, list(application.preferences) if application else []
+    preferences = preferences or []
     return render(request, "fairs/apply.html", {
-        "fair": fair, "form": form, "products": products, "problems": problems,
-        "chosen": chosen, "preferences": preferences + [""] * (PREFERENCE_SLOTS - len(preferences)),
-        "booths": await booths_of(fair), "plan": await fairs_plan.floor_plan(fair, None),
-        "window": fairs.window(fair, now_utc()),
+        "fair": fair, "form": form, "products": page.products, "problems": page.problems,
+        "chosen": chosen or [],
+        "preferences": preferences + [""] * (PREFERENCE_SLOTS - len(preferences)),
+        "booths": page.booths, "plan": page.plan, "window": page.window,
     }, status_code=status_code)
 
 
@@ -118,13 +104,7 @@ async def apply(request: Request) -> Response:
     await own_producer(actor)
     fair = await fairs.visible_fair(actor, _fair_id(request))
     if request.method == "GET":
-        application = await _own_application(request, fair)
-        if application is None:
-            return await _apply_form(request, fair, FormState({"booths_wanted": "1"}), [], [])
-        chosen = [str(i) for i in await application.products.all().values_list("id", flat=True)]
-        return await _apply_form(request, fair, FormState(
-            {"booths_wanted": str(application.booths_wanted)}), chosen,
-            list(application.preferences))
+        return await _apply_form(request, fair)
     form = await request.form()
     chosen = [str(v) for v in form.getlist("products")]
     preferences = [str(form.get(f"pref_{i}", "")).strip() for i in range(1, PREFERENCE_SLOTS + 1)]
@@ -141,8 +121,8 @@ async def apply(request: Request) -> Response:
 
 async def withdraw(request: Request) -> Response:
     fair_id = _fair_id(request)
-    await fairs_changes.withdraw_application(current_account(request), fair_id,
-                                                  now=now_utc(), public_url=public_url(request))
+    await fairs_changes.withdraw_application(current_account(request), fair_id, now=now_utc(),
+                                             public_url=public_url(request))
     return RedirectResponse(f"/fairs/{fair_id}?withdrawn=1", status_code=303)
 
 

@@ -12,10 +12,10 @@ from starlette.routing import Route
 from config.i18n import gettext as _
 from config.settings import Settings
 from matchmaking.catalogue import images
+from matchmaking.catalogue import pages as catalogue_pages
 from matchmaking.catalogue import products as catalogue
 from matchmaking.enums import ProducerKind, ProductGroup, ProductStatus, QualityMark, Role
 from matchmaking.errors import ValidationFailed
-from matchmaking.models import Producer, ProductImage
 from matchmaking.permissions import require_role
 from matchmaking.places import province_codes, short_province_name, wards_of
 from matchmaking.taxonomy import SUBGROUPS, UNITS
@@ -46,7 +46,7 @@ async def _profile_form(request: Request, form: FormState, status_code: int = 20
 async def profile(request: Request) -> Response:
     account = require_role(current_account(request), Role.PRODUCER)
     if request.method == "GET":
-        producer = await Producer.get_or_none(owner=account)
+        producer = await catalogue.producer_profile(account)
         values = {} if producer is None else {
             "name": producer.name, "kind": str(producer.kind), "tax_code": producer.tax_code or "",
             "province_code": str(producer.province_code),
@@ -68,7 +68,7 @@ async def profile(request: Request) -> Response:
 
 async def products(request: Request) -> Response:
     account = require_role(current_account(request), Role.PRODUCER)
-    producer = await Producer.get_or_none(owner=account)
+    producer = await catalogue.producer_profile(account)
     if producer is None:
         return RedirectResponse("/producer/profile", status_code=303)
     items = await catalogue.producer_products(producer, include_unpublished=True)
@@ -94,7 +94,7 @@ def _product_values(product: Any) -> dict[str, str]:
 
 async def _product_form(request: Request, form: FormState, marks: list[str], product: Any = None,
                         status_code: int = 200) -> Response:
-    photos = await ProductImage.filter(product=product).order_by("position") if product else []
+    photos = await catalogue_pages.product_images(product)
     return render(request, "producer/product_form.html", {
         "form": form, "selected_marks": marks, "product": product, "photos": photos,
         **_choices(),
@@ -114,7 +114,7 @@ async def _submitted(request: Request) -> tuple[dict[str, Any], list[str]]:
 
 async def new_product(request: Request) -> Response:
     account = require_role(current_account(request), Role.PRODUCER)
-    if await Producer.get_or_none(owner=account) is None:
+    if await catalogue.producer_profile(account) is None:
         return RedirectResponse("/producer/profile", status_code=303)
     if request.method == "GET":
         return await _product_form(request, FormState({"unit": "kg", "min_order": "1"}), [])

@@ -12,18 +12,16 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from config.i18n import gettext as _
-from config.settings import Settings
+from matchmaking.catalogue import pages as catalogue_pages
 from matchmaking.catalogue import products as catalogue
-from matchmaking.catalogue.certification import certificate_state
-from matchmaking.catalogue.products import producer_products
 from matchmaking.clock import today_in_vietnam
 from matchmaking.enums import QualityMark
-from matchmaking.errors import NotFound, ValidationFailed
-from matchmaking.models import Producer, Product, ProductImage
+from matchmaking.errors import ValidationFailed
+from matchmaking.models import Product
 from matchmaking.places import short_province_name, ward_name
 from search.fallback import find_products
 from search.query import ProductQuery, ProductResults, parse_product_query
-from web.auth import current_account
+from web.auth import current_account, public_url
 from web.render import render
 
 SORT_CHOICES = ("relevance", "price_asc", "price_desc", "stars", "newest")
@@ -125,8 +123,7 @@ async def _visible_product(request: Request) -> Product:
 
 
 def product_url(request: Request, product: Product) -> str:
-    settings: Settings = request.app.state.settings
-    return f"{settings.public_url}/products/{product.id}"
+    return f"{public_url(request)}/products/{product.id}"
 
 
 def qr_svg(url: str) -> Markup:
@@ -136,18 +133,19 @@ def qr_svg(url: str) -> Markup:
 
 
 async def product_page(request: Request) -> Response:
-    product = await _visible_product(request)
-    producer = product.producer
-    url = product_url(request, product)
+    page = await catalogue_pages.product_page(
+        current_account(request), int(request.path_params["product_id"]), today=today_in_vietnam())
+    producer = page.producer
+    url = product_url(request, page.product)
     context = {
-        "product": product,
+        "product": page.product,
         "producer": producer,
         "province": province_label(producer.province_code),
         "ward": ward_name(producer.ward_code),
-        "certificate": certificate_state(product, today_in_vietnam()),
+        "certificate": page.certificate,
         "product_url": url,
         "qr": qr_svg(url),
-        "images": await ProductImage.filter(product=product).order_by("position", "id"),
+        "images": page.images,
     }
     return render(request, "search/product.html", context)
 
@@ -166,25 +164,15 @@ def _with_namespace(svg: str) -> str:
     return svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
 
 
-@dataclass(frozen=True)
-class ProducerProduct:
-    """A product on its producer's page, with its certificate state for today."""
-
-    product: Product
-    certificate: str
-
-
 async def producer_page(request: Request) -> Response:
-    producer = await Producer.get_or_none(id=request.path_params["producer_id"])
-    if producer is None:
-        raise NotFound("producer")
-    today = today_in_vietnam()
-    products = await producer_products(producer, include_unpublished=False)
+    page = await catalogue_pages.producer_page(int(request.path_params["producer_id"]),
+                                               today=today_in_vietnam())
+    producer = page.producer
     context = {
         "producer": producer,
         "province": province_label(producer.province_code),
         "ward": ward_name(producer.ward_code),
-        "products": [ProducerProduct(p, certificate_state(p, today)) for p in products],
+        "products": page.products,
         "show_contact": current_account(request) is not None,
     }
     return render(request, "search/producer.html", context)

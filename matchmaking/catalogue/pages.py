@@ -1,0 +1,58 @@
+"""Read models of the catalogue pages: a product, a producer, a product's photos."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import cast
+
+from matchmaking.catalogue.certification import certificate_state
+from matchmaking.catalogue.products import producer_products, visible_product
+from matchmaking.errors import NotFound
+from matchmaking.models import Account, Producer, Product, ProductImage
+
+
+async def product_images(product: Product | None) -> list[ProductImage]:
+    """A product's photos in their order (none for a product not created yet)."""
+    if product is None:
+        return []
+    return await ProductImage.filter(product=product).order_by("position", "id")
+
+
+@dataclass(frozen=True)
+class ProductPage:
+    """A product as the actor may see it, with its certificate state on `today`."""
+
+    product: Product
+    producer: Producer
+    certificate: str
+    images: list[ProductImage]
+
+
+async def product_page(actor: Account | None, product_id: int, *, today: date) -> ProductPage:
+    product = await visible_product(actor, product_id)
+    return ProductPage(product, cast(Producer, product.producer),
+                       certificate_state(product, today), await product_images(product))
+
+
+@dataclass(frozen=True)
+class ProducerProduct:
+    """A product on its producer's page, with its certificate state for today."""
+
+    product: Product
+    certificate: str
+
+
+@dataclass(frozen=True)
+class ProducerPage:
+    producer: Producer
+    products: list[ProducerProduct]
+
+
+async def producer_page(producer_id: int, *, today: date) -> ProducerPage:
+    """A producer and its published products; NotFound for an unknown producer."""
+    producer = await Producer.get_or_none(id=producer_id)
+    if producer is None:
+        raise NotFound("producer")
+    products = await producer_products(producer, include_unpublished=False)
+    return ProducerPage(producer, [ProducerProduct(p, certificate_state(p, today)) for p in products])
