@@ -28,7 +28,7 @@ def register(sub: Any) -> None:
 
 
 def _read(path: Path) -> bytes:
-    from matchmaking.catalogue.imports import MAX_BYTES
+    from matchmaking.sheets import MAX_BYTES
 
     try:
         with path.open("rb") as handle:

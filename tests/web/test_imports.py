@@ -13,9 +13,12 @@ import httpx
 import pytest
 
 from config import i18n
-from matchmaking.catalogue.imports import MAX_BYTES, read_rows, resolve, template_csv
+from matchmaking.catalogue.import_columns import resolve
+from matchmaking.catalogue.import_template import template_csv
+from matchmaking.catalogue.imports import read_rows
 from matchmaking.enums import ProductGroup
 from matchmaking.models import Product, SearchOutbox
+from matchmaking.sheets import MAX_BYTES
 from matchmaking.taxonomy import SUBGROUPS
 from tests.factories import PASSWORD, make_account, make_producer, make_product
 from tests.matchmaking.catalogue.test_imports import HONEY, TEA, csv_bytes

@@ -10,7 +10,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from config.i18n import gettext as _
-from matchmaking.catalogue import imports
+from matchmaking import sheets
+from matchmaking.catalogue import import_columns, import_template, imports
 from matchmaking.catalogue.products import own_producer
 from matchmaking.enums import Role
 from matchmaking.errors import NotFound
@@ -39,11 +40,12 @@ class ImportPage:
     dry_run: bool = False
     profile_url: str = PROFILE_URL
     problems_shown: int = PROBLEMS_SHOWN
-    max_rows: int = imports.MAX_ROWS
-    max_megabytes: int = imports.MAX_BYTES // (1024 * 1024)
+    max_rows: int = sheets.MAX_ROWS
+    max_megabytes: int = sheets.MAX_BYTES // (1024 * 1024)
     columns: list[tuple[str, str, bool]] = field(
         default_factory=lambda: [
-            (header, name, name in imports.REQUIRED_COLUMNS) for name, header in imports.COLUMNS.items()
+            (header, name, name in import_columns.REQUIRED_COLUMNS)
+            for name, header in import_columns.COLUMNS.items()
         ]
     )
 
@@ -74,12 +76,12 @@ async def upload(request: Request) -> Response:
             page = ImportPage(error=_("Choose a CSV or Excel file to upload."), dry_run=dry_run)
             return _page(request, page, 422)
         filename = upload.filename
-        content = await upload.read(imports.MAX_BYTES + 1)
+        content = await upload.read(sheets.MAX_BYTES + 1)
     try:
         report = await imports.import_products(actor, filename, content, dry_run=dry_run)
     except NotFound:
         return _page(request, ImportPage(has_profile=False), 409)
-    except imports.ImportFileError as exc:
+    except sheets.ImportFileError as exc:
         return _page(request, ImportPage(error=exc.message, dry_run=dry_run), 422)
     # after a check that passed, the box is cleared: the next upload of the same file imports it
     page = ImportPage(report=report, dry_run=dry_run and report.rejected)
@@ -87,12 +89,12 @@ async def upload(request: Request) -> Response:
 
 
 async def template_csv(request: Request) -> Response:
-    return Response(imports.template_csv(), media_type="text/csv; charset=utf-8",
+    return Response(import_template.template_csv(), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="ocop-san-pham-mau.csv"'})
 
 
 async def template_xlsx(request: Request) -> Response:
-    return Response(imports.template_xlsx(), media_type=XLSX_TYPE,
+    return Response(import_template.template_xlsx(), media_type=XLSX_TYPE,
                     headers={"Content-Disposition": 'attachment; filename="ocop-san-pham-mau.xlsx"'})
 
 

@@ -13,20 +13,13 @@ import openpyxl
 import pytest
 
 from config import i18n
-from matchmaking.catalogue.imports import (
-    COLUMNS,
-    MAX_BYTES,
-    MAX_ROWS,
-    ROW,
-    ImportFileError,
-    import_products,
-    read_rows,
-    template_csv,
-    template_xlsx,
-)
+from matchmaking.catalogue.import_columns import COLUMNS
+from matchmaking.catalogue.import_template import template_csv, template_xlsx
+from matchmaking.catalogue.imports import import_products, read_rows
 from matchmaking.enums import ProductGroup, ProductStatus
 from matchmaking.errors import Forbidden, NotFound
 from matchmaking.models import Account, Producer, Product, SearchOutbox
+from matchmaking.sheets import MAX_BYTES, MAX_ROWS, ROW, ImportFileError
 from tests.factories import make_account, make_producer, make_product
 
 HEADER = list(COLUMNS.values())
