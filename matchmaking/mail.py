@@ -41,18 +41,22 @@ def header_safe(text: str) -> str:
     return " ".join(CONTROL_CHARACTERS.sub(" ", text).split())
 
 
+def _outgoing(to: str, subject: str, body: str) -> EmailMessage:
+    return EmailMessage(to_address=header_safe(to)[:254], subject=header_safe(subject)[:200],
+                        body=body)
+
+
 async def queue(*, to: str, subject: str, body: str) -> EmailMessage:
     """Queue an email; call inside the transaction of the change it reports."""
-    return await EmailMessage.create(to_address=header_safe(to)[:254],
-                                     subject=header_safe(subject)[:200], body=body)
+    message = _outgoing(to, subject, body)
+    await message.save()
+    return message
 
 
 async def queue_all(emails: Sequence[tuple[str, str, str]]) -> None:
     """Queue (to, subject, body) emails in one statement; inside the change's transaction."""
     if emails:
-        await EmailMessage.bulk_create([
-            EmailMessage(to_address=to, subject=subject[:200], body=body)
-            for to, subject, body in emails])
+        await EmailMessage.bulk_create([_outgoing(*email) for email in emails])
 
 
 def _send(config: SmtpConfig, message: EmailMessage) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -12,6 +11,7 @@ from config.i18n import gettext as _
 from matchmaking import mail
 from matchmaking.accounts.passwords import hash_password_off_loop, password_problem
 from matchmaking.accounts.throttle import mail_allowed
+from matchmaking.clock import now_utc
 from matchmaking.enums import Language, Role
 from matchmaking.errors import ValidationFailed
 from matchmaking.models import Account, AuditLog
@@ -117,7 +117,7 @@ async def change_role(
 
 
 async def _tell_owner_of_attempt(email: str) -> None:
-    if not await mail_allowed([f"notice:{email}"], now=datetime.now(UTC)):
+    if not await mail_allowed([f"notice:{email}"], now=now_utc()):
         return
     await mail.queue(
         to=email,
