@@ -7,7 +7,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from config.i18n import current_language
-from matchmaking.demands.matching import demand_matches, visible_demand
+from matchmaking.demands.matches import demand_matches, visible_demand
 from matchmaking.demands.sourcing import demand_sourcing
 from web.auth import current_account
 
