@@ -134,3 +134,10 @@ def test_restart_keeps_data(env: dict[str, str], served: tuple[subprocess.Popen[
 def test_production_without_secret_key_is_one_line(env: dict[str, str]) -> None:
     env.update({"OCOP_ENV": "production", "MEILI_URL": "http://127.0.0.1:9", "MEILI_MASTER_KEY": "k" * 20})
     assert_one_clear_line(ocop("serve", env=env), "SECRET_KEY")
+
+
+@pytest.mark.parametrize("command", [("serve",), ("worker",), ("jobs", "run", "match")])
+def test_production_without_public_url_is_one_line(env: dict[str, str], command: tuple[str, ...]) -> None:
+    env.update({"OCOP_ENV": "production", "SECRET_KEY": "s" * 40,
+                "MEILI_URL": "http://127.0.0.1:9", "MEILI_MASTER_KEY": "k" * 20})
+    assert_one_clear_line(ocop(*command, env=env), "PUBLIC_URL is required in production")
