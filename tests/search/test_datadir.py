@@ -28,7 +28,7 @@ def test_a_second_meilisearch_on_the_same_data_is_refused_until_the_first_stops(
         assert "k" * 24 not in repr(address)
         assert stat.S_IMODE((tmp_path / "meili" / "address.json").stat().st_mode) == 0o600
         second = embedded(tmp_path / "meili")
-        with pytest.raises(DataDirBusy, match="a Meilisearch already runs on .*meili"):
+        with pytest.raises(DataDirBusy, match="a Meilisearch already runs on"):
             second.start()
         assert second.process is None
     finally:
