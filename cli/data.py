@@ -152,11 +152,13 @@ async def _reindex(client: Any) -> int:
 
 
 def cmd_jobs_run(args: argparse.Namespace, settings: Settings) -> int:
+    from config.settings import require_public_url
     from jobs.registry import JOBS, JobContext
     from search.runtime import search_client_for, search_server
 
     if args.name not in JOBS:
         raise ConfigError(f"unknown job {args.name!r}; known jobs: {', '.join(sorted(JOBS))}")
+    require_public_url(settings)  # the jobs write links into emails
     with search_server(settings) as live:
 
         async def work() -> int:

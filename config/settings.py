@@ -14,6 +14,7 @@ from starlette.config import Config
 from starlette.datastructures import Secret
 
 from config.errors import ConfigError
+from config.served import derived_public_url, recorded_public_url
 
 ENVIRONMENTS = ("development", "production", "test")
 
@@ -47,6 +48,8 @@ class Settings:
     log_level: str
     search_index_prefix: str = "ocop"
     public_url: str = "http://127.0.0.1:8000"
+    public_url_set: bool = False
+    shutdown_grace_seconds: int = 10
     secure_cookies: bool = False
     smtp_host: str | None = None
     smtp_port: int = 25
@@ -85,6 +88,9 @@ def load_settings(env_file: str | Path = ".env") -> Settings:
     try:
         env = config("OCOP_ENV", cast=str, default="development")
         var_dir = Path(config("OCOP_VAR_DIR", cast=str, default="var")).absolute()
+        host = config("HOST", cast=str, default="127.0.0.1")
+        port = config("PORT", cast=int, default=8000)
+        public_url = config("PUBLIC_URL", cast=str, default="").rstrip("/")
         settings = Settings(
             env=env,
             var_dir=var_dir,
@@ -101,8 +107,8 @@ def load_settings(env_file: str | Path = ".env") -> Settings:
                 config("MEILI_DATA_DIR", cast=str, default=str(var_dir / "meili"))
             ).absolute(),
             secret_key=Secret(config("SECRET_KEY", cast=str, default="") or ""),
-            host=config("HOST", cast=str, default="127.0.0.1"),
-            port=config("PORT", cast=int, default=8000),
+            host=host,
+            port=port,
             web_workers=config("WEB_WORKERS", cast=int, default=1),
             media_dir=Path(config("MEDIA_DIR", cast=str, default=str(var_dir / "media"))),
             session_max_age=config("SESSION_MAX_AGE", cast=int, default=8 * 3600),
@@ -111,7 +117,10 @@ def load_settings(env_file: str | Path = ".env") -> Settings:
             default_language=config("DEFAULT_LANGUAGE", cast=str, default="vi"),
             log_level=config("LOG_LEVEL", cast=str, default="INFO").upper(),
             search_index_prefix=config("SEARCH_INDEX_PREFIX", cast=str, default="ocop"),
-            public_url=config("PUBLIC_URL", cast=str, default="http://127.0.0.1:8000").rstrip("/"),
+            # Unset: where the running `ocop serve` says it is, else where HOST and PORT point.
+            public_url=public_url or recorded_public_url(var_dir) or derived_public_url(host, port),
+            public_url_set=bool(public_url),
+            shutdown_grace_seconds=config("SHUTDOWN_GRACE_SECONDS", cast=int, default=10),
             secure_cookies=config("SECURE_COOKIES", cast=bool, default=False),
             smtp_host=config("SMTP_HOST", cast=str, default=None) or None,
             smtp_port=config("SMTP_PORT", cast=int, default=25),
@@ -141,6 +150,8 @@ def _check(settings: Settings) -> None:
         raise ConfigError("DATABASE_URL must start with sqlite:// or postgres://")
     if not 0 < settings.port < 65536:
         raise ConfigError(f"PORT must be between 1 and 65535, not {settings.port}")
+    if settings.shutdown_grace_seconds < 0:
+        raise ConfigError("SHUTDOWN_GRACE_SECONDS must not be negative")
     if settings.web_workers < 1:
         raise ConfigError("WEB_WORKERS must be at least 1")
     if settings.default_language not in ("vi", "en"):
@@ -163,6 +174,15 @@ def persistent_secret(path: Path, *, nbytes: int = 32) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(value)
     return value
+
+
+def require_public_url(settings: Settings) -> None:
+    """ConfigError when links would point nowhere: production needs PUBLIC_URL."""
+    if settings.env == "production" and not settings.public_url_set:
+        raise ConfigError(
+            "PUBLIC_URL is required in production: the address users reach the platform at, "
+            "for links in emails and QR codes"
+        )
 
 
 def session_secret(settings: Settings) -> str:

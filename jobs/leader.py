@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import fcntl
 import os
 from pathlib import Path
 from typing import Protocol
+
+from config.locks import try_lock
 
 # A fixed 64-bit key: "OCOPJOBS" as ASCII.
 ADVISORY_KEY = int.from_bytes(b"OCOPJOBS", "big") - (1 << 63)
@@ -26,15 +27,8 @@ class FileLeadership:
         self.fd: int | None = None
 
     async def try_acquire(self) -> bool:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            return False
-        self.fd = fd
-        return True
+        self.fd = try_lock(self.path)
+        return self.fd is not None
 
     async def still_held(self) -> bool:
         return self.fd is not None

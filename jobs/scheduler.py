@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -12,14 +13,22 @@ from search.client import SearchClient
 
 log = logging.getLogger(__name__)
 
+# The job runs in progress in this process, so a stop can give them time to finish.
+_running: set[asyncio.Task[None]] = set()
+
 
 def _runner(name: str, spec: JobSpec, context: JobContext):  # type: ignore[no-untyped-def]
     async def run() -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            _running.add(task)
         try:
             outcome = await spec.function(context)
         except Exception:  # a failing job must not stop the scheduler; the next run retries
             log.exception("job %s failed", name)
             return
+        finally:
+            _running.discard(task)  # type: ignore[arg-type]
         log.debug("job %s: %s", name, outcome)
 
     return run
@@ -38,3 +47,18 @@ def start_scheduler(settings: Settings, search: SearchClient | None) -> AsyncIOS
     scheduler.start()
     log.info("scheduler started with %d jobs", len(JOBS))
     return scheduler
+
+
+async def stop_scheduler(scheduler: AsyncIOScheduler, *, grace: float) -> None:
+    """Start no new job, give the running ones `grace` seconds, then cancel what is left."""
+    scheduler.pause()
+    running = set(_running)
+    if running and grace > 0:
+        log.info("waiting up to %.0f s for %d running jobs", grace, len(running))
+        await asyncio.wait(running, timeout=grace)
+    left = [task for task in _running if not task.done()]
+    if left:
+        log.warning("cancelling %d jobs still running at shutdown", len(left))
+    scheduler.shutdown(wait=False)  # cancels the jobs still running
+    if left:
+        await asyncio.wait(left, timeout=1.0)

@@ -7,8 +7,9 @@ import contextlib
 import logging
 
 from config.settings import Settings
+from config.stopping import remaining
 from jobs.leader import leadership_for
-from jobs.scheduler import start_scheduler
+from jobs.scheduler import start_scheduler, stop_scheduler
 from search.client import SearchClient
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,6 @@ async def run_worker(settings: Settings, search: SearchClient | None, *, stop: a
                 code = 1
                 break
     finally:
-        scheduler.shutdown(wait=False)
+        await stop_scheduler(scheduler, grace=remaining(settings.shutdown_grace_seconds))
         await leadership.release()
     return code

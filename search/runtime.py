@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -16,10 +17,13 @@ from config.settings import Settings, persistent_secret
 from matchmaking.clock import today_in_vietnam
 from search.binary import ensure_binary
 from search.client import SearchClient
+from search.datadir import DataDirBusy, read_address
 from search.errors import SearchAuthError, SearchError, SearchUnavailable
 from search.server import EmbeddedMeili
 
 log = logging.getLogger(__name__)
+
+BORROW_WAIT_SECONDS = 30.0
 
 
 def search_client_for(settings: Settings) -> SearchClient | None:
@@ -31,9 +35,11 @@ def search_client_for(settings: Settings) -> SearchClient | None:
 
 
 @contextlib.contextmanager
-def search_server(settings: Settings) -> Iterator[Settings]:
+def search_server(settings: Settings, *, share: bool = True) -> Iterator[Settings]:
     """Yield settings that point at a usable Meilisearch, starting our own when none is set.
 
+    With `share`, a Meilisearch another `ocop` process already runs on the same data directory
+    is used instead of starting a second one; without it (`ocop serve`), that is refused.
     Side effects: may install the binary, start a child process and stop it on exit.
     """
     if not settings.embedded_meili:
@@ -52,7 +58,20 @@ def search_server(settings: Settings) -> Iterator[Settings]:
         master_key=key,
         production=settings.env == "production",
     )
-    server.start()
+    # The other process may still be starting its Meilisearch (or stopping it): wait a little.
+    deadline = time.monotonic() + (BORROW_WAIT_SECONDS if share else 5.0)
+    while True:
+        borrowed = _running_meili(settings) if share else None
+        if borrowed is not None:
+            yield borrowed
+            return
+        try:
+            server.start()
+            break
+        except DataDirBusy:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
     log.info("Meilisearch %s started at %s", binary.name, server.url)
     try:
         yield replace(
@@ -61,6 +80,19 @@ def search_server(settings: Settings) -> Iterator[Settings]:
     finally:
         server.stop()
         log.info("Meilisearch stopped")
+
+
+def _running_meili(settings: Settings) -> Settings | None:
+    """Settings for the Meilisearch another process runs on our data directory, if it answers."""
+    address = read_address(settings.meili_data_dir)
+    if address is None:
+        return None
+    client = SearchClient(address.url, address.master_key, prefix=settings.search_index_prefix)
+    if not client.healthy():
+        return None
+    log.info("using the Meilisearch of process %d at %s", address.pid, address.url)
+    key = Secret(address.master_key) if address.master_key else None
+    return replace(settings, meili_url=address.url, meili_master_key=key)
 
 
 def _check_access(client: SearchClient, url: str) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 
+from search.datadir import DataDirLock, MeiliAddress, forget_address, write_address
 from search.errors import ServerStartError
 
 _PR_SET_PDEATHSIG = 1
@@ -43,6 +44,7 @@ class EmbeddedMeili:
     host: str = "127.0.0.1"
     port: int = 0
     process: subprocess.Popen[bytes] | None = field(default=None, init=False)
+    lock: DataDirLock | None = field(default=None, init=False)
 
     @property
     def url(self) -> str:
@@ -53,8 +55,23 @@ class EmbeddedMeili:
         return self.data_dir / "meilisearch.log"
 
     def start(self, timeout: float = 30.0) -> None:
-        """Start the child and wait until it answers /health."""
+        """Start the child and wait until it answers /health.
+
+        Raises DataDirBusy when another process already runs Meilisearch on `data_dir`.
+        """
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        lock = DataDirLock(self.data_dir)
+        lock.acquire()
+        self.lock = lock
+        try:
+            self._start(timeout)
+        except BaseException:
+            self.stop()
+            raise
+        write_address(self.data_dir, MeiliAddress(self.url, self.master_key, os.getpid()))
+
+    def _start(self, timeout: float) -> None:
+        assert self.lock is not None and self.lock.fd is not None
         if not self.port:
             self.port = free_port(self.host)
         command = [
@@ -78,6 +95,10 @@ class EmbeddedMeili:
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
                 preexec_fn=_die_with_parent,
+                # Its own session: a Ctrl-C in the terminal reaches ocop, which stops it last.
+                start_new_session=True,
+                # The child keeps the data directory locked until it has exited too.
+                pass_fds=(self.lock.fd,),
             )
         self._wait_healthy(timeout)
 
@@ -92,7 +113,6 @@ class EmbeddedMeili:
             except httpx.HTTPError:
                 pass
             time.sleep(0.1)
-        self.stop()
         raise ServerStartError(f"Meilisearch did not answer within {timeout:.0f} s")
 
     def _last_log_line(self) -> str:
@@ -105,15 +125,18 @@ class EmbeddedMeili:
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
-    def stop(self, timeout: float = 10.0) -> None:
-        """Stop the child: SIGTERM, then SIGKILL if it lingers."""
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.process = None
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop the child (SIGTERM, then SIGKILL if it lingers), then free the data directory."""
+        if self.process is not None:
+            if self.process.poll() is None:
+                self.process.terminate()
+                try:
+                    self.process.wait(timeout)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+                    self.process.wait()
+            self.process = None
+        if self.lock is not None:
+            forget_address(self.data_dir)
+            self.lock.release()
+            self.lock = None

@@ -108,7 +108,11 @@ def create_app(
             yield {}
         finally:
             if scheduler is not None:
-                scheduler.shutdown(wait=False)
+                from config.stopping import remaining
+                from jobs.scheduler import stop_scheduler
+
+                # Jobs had the grace period since the stop request, like requests did.
+                await stop_scheduler(scheduler, grace=remaining(settings.shutdown_grace_seconds))
             if leadership is not None:
                 await leadership.release()
             if manage_database:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,30 +13,13 @@ import httpx
 import pytest
 
 from search.binary import cached_binary_path
-from search.server import EmbeddedMeili, free_port
-
-OCOP = str(Path(sys.executable).parent / "ocop")
+from search.server import EmbeddedMeili
+from tests.cli.processes import assert_one_clear_line, children_of, clean_env, ocop, start_serving
 
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
-    """A clean environment: own var dir and SQLite file; the shared binary cache."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("MEILI_", "OCOP_", "DATABASE"))}
-    base.update({"OCOP_VAR_DIR": str(tmp_path / "var"), "LOG_LEVEL": "WARNING"})
-    return base
-
-
-def ocop(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    cwd = Path(env["OCOP_VAR_DIR"]).parent
-    return subprocess.run([OCOP, *args], env=env, capture_output=True, text=True, timeout=timeout, cwd=cwd)
-
-
-def assert_one_clear_line(result: subprocess.CompletedProcess[str], fragment: str) -> None:
-    assert result.returncode == 2, result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("ocop: error:") and fragment in lines[0]
-    assert "Traceback" not in result.stderr
+    return clean_env(tmp_path / "var")
 
 
 def test_unreachable_database_is_one_line(env: dict[str, str], free_port: int) -> None:
@@ -106,36 +87,6 @@ def test_unknown_job_is_one_line(env: dict[str, str]) -> None:
     assert_one_clear_line(ocop("jobs", "run", "no-such-job", env=env), "unknown job")
 
 
-def _children_of(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
-def start_serving(env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [OCOP, "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True, cwd=Path(env["OCOP_VAR_DIR"]).parent,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 40
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    return process, url
-
-
 @pytest.fixture
 def served(env: dict[str, str]) -> Iterator[tuple[subprocess.Popen[str], str]]:
     assert ocop("migrate", env=env).returncode == 0
@@ -152,7 +103,7 @@ def test_serve_answers_and_ctrl_c_leaves_no_process(served: tuple[subprocess.Pop
     health = httpx.get(f"{url}/healthz", timeout=5).json()
     assert health == {"status": "ok", "database": "ok", "search": "ok"}
     assert "Kết nối OCOP" in httpx.get(url, timeout=5).text
-    children = _children_of(process.pid)
+    children = children_of(process.pid)
     assert children, "Meilisearch should run as a child of ocop serve"
 
     process.send_signal(signal.SIGINT)
@@ -183,3 +134,10 @@ def test_restart_keeps_data(env: dict[str, str], served: tuple[subprocess.Popen[
 def test_production_without_secret_key_is_one_line(env: dict[str, str]) -> None:
     env.update({"OCOP_ENV": "production", "MEILI_URL": "http://127.0.0.1:9", "MEILI_MASTER_KEY": "k" * 20})
     assert_one_clear_line(ocop("serve", env=env), "SECRET_KEY")
+
+
+@pytest.mark.parametrize("command", [("serve",), ("worker",), ("jobs", "run", "match")])
+def test_production_without_public_url_is_one_line(env: dict[str, str], command: tuple[str, ...]) -> None:
+    env.update({"OCOP_ENV": "production", "SECRET_KEY": "s" * 40,
+                "MEILI_URL": "http://127.0.0.1:9", "MEILI_MASTER_KEY": "k" * 20})
+    assert_one_clear_line(ocop(*command, env=env), "PUBLIC_URL is required in production")

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
 
 from config.errors import ConfigError
+from config.served import forget_public_url, record_public_url
 from config.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,3 +65,37 @@ def test_every_setting_is_documented() -> None:
     names = set(re.findall(r'config\(\s*"([A-Z_]+)"', (ROOT / "config/settings.py").read_text()))
     documented = set(re.findall(r"^\| `([A-Z_]+)` \|", (ROOT / "docs/settings.md").read_text(), re.M))
     assert names and names <= documented, names - documented
+
+
+def test_without_public_url_links_point_at_host_and_port(clean_env: pytest.MonkeyPatch) -> None:
+    clean_env.setenv("PORT", "9123")
+    settings = load_settings(env_file="/nonexistent")
+    assert settings.public_url == "http://127.0.0.1:9123" and not settings.public_url_set
+    clean_env.setenv("HOST", "0.0.0.0")
+    assert load_settings(env_file="/nonexistent").public_url == "http://127.0.0.1:9123"
+    clean_env.setenv("PUBLIC_URL", "https://ocop.example.vn/")
+    settings = load_settings(env_file="/nonexistent")
+    assert settings.public_url == "https://ocop.example.vn" and settings.public_url_set
+
+
+def test_a_running_server_s_address_is_everyone_s_default(
+    clean_env: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    clean_env.setenv("OCOP_VAR_DIR", str(tmp_path))
+    record_public_url(tmp_path, "http://127.0.0.1:8765")  # as `ocop serve --port 8765` does
+    assert load_settings(env_file="/nonexistent").public_url == "http://127.0.0.1:8765"
+    forget_public_url(tmp_path)
+    assert load_settings(env_file="/nonexistent").public_url == "http://127.0.0.1:8000"
+
+
+def test_a_stopped_server_s_address_is_ignored(clean_env: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    clean_env.setenv("OCOP_VAR_DIR", str(tmp_path))
+    # Above Linux's largest pid (2**22): no process has it.
+    (tmp_path / "served.json").write_text(json.dumps({"pid": 2**22 + 7, "public_url": "http://x:1"}))
+    assert load_settings(env_file="/nonexistent").public_url == "http://127.0.0.1:8000"
+
+
+def test_negative_grace_period_names_itself(clean_env: pytest.MonkeyPatch) -> None:
+    clean_env.setenv("SHUTDOWN_GRACE_SECONDS", "-1")
+    with pytest.raises(ConfigError, match="SHUTDOWN_GRACE_SECONDS"):
+        load_settings(env_file="/nonexistent")
