@@ -7,6 +7,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -170,3 +171,23 @@ def test_restart_at_once_on_the_same_port(
     assert httpx.get(f"{url}/healthz", timeout=5).json()["status"] == "ok"
     again.send_signal(signal.SIGTERM)
     assert again.wait(DEADLINE) == 0
+
+
+HANGS = """
+import subprocess, sys, time
+from cli.stopping import Watchdog
+child = subprocess.Popen(["sleep", "120"])
+watchdog = Watchdog(0)
+watchdog.install()
+print(child.pid, flush=True)
+time.sleep(120)  # a stop that never ends by itself: a solver in a thread, a stuck clean-up
+"""
+
+
+def test_a_stop_that_hangs_is_ended_by_the_watchdog() -> None:
+    process = subprocess.Popen([sys.executable, "-c", HANGS], stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    child = int(process.stdout.readline())
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(STOP_MARGIN_SECONDS + 5) == 1
+    assert seconds_until_gone([child], 5) < 5
