@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 import os
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    import asyncpg
 
 from config.locks import try_lock
 
@@ -44,7 +47,7 @@ class PostgresLeadership:
 
     def __init__(self, dsn: str) -> None:
         self.dsn = dsn
-        self.connection: object | None = None
+        self.connection: asyncpg.Connection | None = None
 
     async def try_acquire(self) -> bool:
         import asyncpg
@@ -61,14 +64,14 @@ class PostgresLeadership:
         if self.connection is None:
             return False
         try:
-            await asyncio.wait_for(self.connection.fetchval("SELECT 1"), 5)  # type: ignore[attr-defined]
+            await asyncio.wait_for(self.connection.fetchval("SELECT 1"), 5)
         except Exception:  # a broken connection means the lock is gone
             return False
         return True
 
     async def release(self) -> None:
         if self.connection is not None:
-            await self.connection.close()  # type: ignore[attr-defined]
+            await self.connection.close()
             self.connection = None
 
 

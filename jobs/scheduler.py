@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -17,7 +18,7 @@ log = logging.getLogger(__name__)
 _running: set[asyncio.Task[None]] = set()
 
 
-def _runner(name: str, spec: JobSpec, context: JobContext):  # type: ignore[no-untyped-def]
+def _runner(name: str, spec: JobSpec, context: JobContext) -> Callable[[], Awaitable[None]]:
     async def run() -> None:
         task = asyncio.current_task()
         if task is not None:
@@ -28,7 +29,8 @@ def _runner(name: str, spec: JobSpec, context: JobContext):  # type: ignore[no-u
             log.exception("job %s failed", name)
             return
         finally:
-            _running.discard(task)  # type: ignore[arg-type]
+            if task is not None:
+                _running.discard(task)
         log.debug("job %s: %s", name, outcome)
 
     return run

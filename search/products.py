@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from matchmaking.enums import ProductStatus
 from matchmaking.models import Product
@@ -85,11 +85,11 @@ def document(product: Product, today: date) -> dict[str, Any]:
 
 
 def _day(value: object) -> date | None:
-    return date.fromisoformat(value[:10]) if isinstance(value, str) else value  # type: ignore[return-value]
+    return date.fromisoformat(value[:10]) if isinstance(value, str) else cast(date | None, value)
 
 
 def _moment(value: object) -> datetime | None:
-    return datetime.fromisoformat(value) if isinstance(value, str) else value  # type: ignore[return-value]
+    return datetime.fromisoformat(value) if isinstance(value, str) else cast(datetime | None, value)
 
 
 def document_from_row(row: Mapping[str, Any], today: date) -> dict[str, Any]:

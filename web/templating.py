@@ -22,7 +22,7 @@ def make_templates() -> Jinja2Templates:
         autoescape=select_autoescape(default=True),
         extensions=["jinja2.ext.i18n"],
     )
-    env.install_gettext_callables(  # type: ignore[attr-defined]
+    env.install_gettext_callables(  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
         gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True
     )
     env.filters["vnd"] = i18n.format_vnd

@@ -222,7 +222,7 @@ async def reset_password(raw: str, *, new: str, now: datetime) -> Account:
         )
         if token is None:
             raise ValidationFailed({"token": _("This reset link is no longer valid.")})
-        account = await Account.get(id=token.account_id)  # type: ignore[attr-defined]
+        account = await Account.get(id=token.account_id)
         if problem := password_problem(new, email=account.email):
             raise ValidationFailed({"new_password": problem})
         account.password_hash = password_hash

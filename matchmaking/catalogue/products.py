@@ -188,7 +188,7 @@ async def visible_product(actor: Account | None, product_id: int) -> Product:
     if product is None:
         raise NotFound("product")
     if product.status != ProductStatus.PUBLISHED:
-        owner_id = product.producer.owner_id  # type: ignore[attr-defined]
+        owner_id = product.producer.owner_id
         if actor is None or (actor.role != Role.ADMIN and owner_id != actor.id):
             raise NotFound("product")
     return product

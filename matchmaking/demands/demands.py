@@ -289,7 +289,7 @@ async def decline_pending_quotes(demand: Demand, *, public_url: str = "") -> int
     for quote in pending:
         quote.status = QuoteStatus.DECLINED
         await quote.save(update_fields=["status", "updated_at"])
-        owner = account_of(quote.producer.owner)  # type: ignore[attr-defined]
+        owner = account_of(quote.producer.owner)
         if owner is not None:
             with speaking(owner.language):
                 await notify(
@@ -307,7 +307,7 @@ async def get_demand_for(actor: Account | None, demand_id: int) -> Demand:
     demand = await Demand.get_or_none(id=demand_id).select_related("buyer")
     if demand is None:
         raise NotFound("demand")
-    if account.role == Role.ADMIN or demand.buyer.owner_id == account.id:  # type: ignore[attr-defined]
+    if account.role == Role.ADMIN or demand.buyer.owner_id == account.id:
         return demand
     if account.role == Role.PRODUCER and (demand.status == DemandStatus.OPEN or await Quote.filter(
             demand=demand, producer__owner=account).exists()):

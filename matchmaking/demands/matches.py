@@ -28,7 +28,7 @@ async def visible_demand(actor: Account | None, demand_id: int) -> Demand:
     """The demand if `actor` owns its buyer or is an admin; NotFound for everyone else."""
     account = require_account(actor)
     demand = await Demand.get_or_none(id=demand_id).select_related("buyer")
-    if demand is None or (account.role != Role.ADMIN and demand.buyer.owner_id != account.id):  # type: ignore[attr-defined]
+    if demand is None or (account.role != Role.ADMIN and demand.buyer.owner_id != account.id):
         raise NotFound("demand")
     return demand
 

@@ -27,7 +27,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from tortoise.expressions import Q, Subquery
 from tortoise.transactions import in_transaction
@@ -289,7 +289,7 @@ async def _newest_product_change() -> datetime | None:
             .values_list("updated_at", flat=True)
         if waiting is not None:
             newest = min(newest, waiting - timedelta(microseconds=1))
-    return newest  # type: ignore[return-value]
+    return cast(datetime | None, newest)
 
 
 async def _changed_products(since: datetime | None) -> tuple[list[dict[str, Any]], datetime | None]:

@@ -133,7 +133,7 @@ async def submit_quote(
             demand=demand, producer=producer, product=product, price_vnd=values.price_vnd,
             quantity=values.quantity, lead_time_days=values.lead_time_days,
             message=values.message)
-        buyer = await Buyer.get(id=demand.buyer_id).select_related("owner")  # type: ignore[attr-defined]
+        buyer = await Buyer.get(id=demand.buyer_id).select_related("owner")
         owner = account_of(buyer.owner)
         if owner is not None:
             with speaking(owner.language):
@@ -154,14 +154,14 @@ async def _buyer_quote(actor: Account | None, quote_id: int) -> tuple[Quote, Dem
     quote = await Quote.filter(id=quote_id, demand__buyer=buyer).select_for_update().first()
     if quote is None:
         raise NotFound("quote")
-    demand = await Demand.filter(id=quote.demand_id).select_for_update().first()  # type: ignore[attr-defined]
+    demand = await Demand.filter(id=quote.demand_id).select_for_update().first()
     assert demand is not None
     demand.buyer = buyer
     return quote, demand
 
 
 async def _tell_producer(quote: Quote, demand: Demand, kind: str, public_url: str) -> None:
-    producer = await Producer.get(id=quote.producer_id).select_related("owner")  # type: ignore[attr-defined]
+    producer = await Producer.get(id=quote.producer_id).select_related("owner")
     owner = account_of(producer.owner)
     if owner is None:
         return
@@ -215,7 +215,7 @@ async def _decide(actor: Account | None, quote_id: int, action: str, public_url:
 
 async def demand_id_of(quote_id: int) -> int:
     """The id of the demand a quote answers."""
-    return (await Quote.get(id=quote_id)).demand_id  # type: ignore[attr-defined,no-any-return]
+    return (await Quote.get(id=quote_id)).demand_id
 
 
 async def shortlist_quote(actor: Account | None, quote_id: int, *, public_url: str = "") -> Quote:
@@ -245,7 +245,7 @@ async def withdraw_quote(actor: Account | None, quote_id: int, *, public_url: st
             raise _refused("withdraw")
         quote.status = QuoteStatus.WITHDRAWN
         await quote.save(update_fields=["status", "updated_at"])
-        demand = await Demand.get(id=quote.demand_id).select_related("buyer__owner")  # type: ignore[attr-defined]
+        demand = await Demand.get(id=quote.demand_id).select_related("buyer__owner")
         owner = account_of(demand.buyer.owner)
         if owner is not None:
             with speaking(owner.language):
@@ -297,7 +297,7 @@ async def compare_quotes(actor: Account | None, demand_id: int) -> list[QuoteRow
 
 async def _compare(demand: Demand) -> list[QuoteRow]:
     quotes = await Quote.filter(demand=demand).select_related("producer", "product")
-    producer_ids = list({q.producer_id for q in quotes})  # type: ignore[attr-defined]
+    producer_ids = list({q.producer_id for q in quotes})
     best = {
         int(row["producer_id"]): row["best"]
         for row in await Product.filter(

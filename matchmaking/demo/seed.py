@@ -480,7 +480,7 @@ async def seed_demo(
         accounts = staff + [a for _, a in owned]
         await _insert(Account, accounts, conn)
         for entity, acc in owned:
-            entity.owner_id = acc.pk  # type: ignore[union-attr]
+            entity.owner_id = acc.pk
             entity.email = acc.email
 
         await _insert(Producer, [plan.producer for plan in plans], conn)

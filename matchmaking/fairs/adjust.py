@@ -92,7 +92,7 @@ def _check_group(fair: Fair, application: BoothApplication, wanted: list[str],
     if outside:
         problems.append(_("Booths {codes} are in zones this exhibitor's products may not use.")
                         .format(codes=", ".join(outside)))
-    neighbours = adjacency((b.code, b.hall_id, b.x, b.y, b.w, b.h) for b in all_booths)  # type: ignore[attr-defined]
+    neighbours = adjacency((b.code, b.hall_id, b.x, b.y, b.w, b.h) for b in all_booths)
     if found and not unknown and not is_connected(found, neighbours):
         problems.append(_("The booths must form one connected group."))
     if problems:

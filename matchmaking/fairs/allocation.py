@@ -79,7 +79,7 @@ async def build_instance(fair: Fair) -> dict[str, Any]:
     applications = await BoothApplication.filter(fair=fair, status__in=ACTIVE) \
         .select_related("producer").order_by("id")
     products = await application_products(applications)
-    neighbours = adjacency((b.code, b.hall_id, b.x, b.y, b.w, b.h) for b in booths)  # type: ignore[attr-defined]
+    neighbours = adjacency((b.code, b.hall_id, b.x, b.y, b.w, b.h) for b in booths)
     pairs = sorted({(a, b) for a, others in neighbours.items() for b in others if a < b})
     codes = {b.code for b in booths}
     return {

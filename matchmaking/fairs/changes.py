@@ -100,7 +100,7 @@ async def refill(fair: Fair) -> tuple[list[int], list[Told]]:
         held[province] = held.get(province, 0) + 1
     limit = math.ceil(fair.province_cap * len(booths) - 1e-9) if fair.province_cap else None
     free = {b.code: b for b in booths if b.id not in taken}
-    neighbours = adjacency((b.code, b.hall_id, b.x, b.y, b.w, b.h) for b in booths)  # type: ignore[attr-defined]
+    neighbours = adjacency((b.code, b.hall_id, b.x, b.y, b.w, b.h) for b in booths)
     waiting = await BoothApplication.filter(fair=fair, status=ApplicationStatus.WAITLISTED) \
         .select_related("producer").order_by("waitlist_position", "id")
     products = await application_products(waiting)

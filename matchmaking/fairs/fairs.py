@@ -131,7 +131,7 @@ def is_owner(actor: Account | None, fair: Fair) -> bool:
     if actor is None:
         return False
     return actor.role == Role.ADMIN or (
-        actor.role == Role.ORGANISER and fair.organiser_id == actor.id  # type: ignore[attr-defined]
+        actor.role == Role.ORGANISER and fair.organiser_id == actor.id
     )
 
 

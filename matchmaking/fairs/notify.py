@@ -25,11 +25,11 @@ async def tell_producers(fair: Fair, told: Sequence[Told], *, public_url: str) -
     """
     if not told:
         return
-    wanted = sorted({application.producer_id for application, _kind, _message in told})  # type: ignore[attr-defined]
+    wanted = sorted({application.producer_id for application, _kind, _message in told})
     producers = {p.id: p for p in await Producer.filter(id__in=wanted).select_related("owner")}
     messages = []
     for application, kind, message in told:
-        producer = producers[application.producer_id]  # type: ignore[attr-defined]
+        producer = producers[application.producer_id]
         account = cast(Account | None, producer.owner)
         with i18n.speaking(str(account.language) if account else i18n.DEFAULT_LANGUAGE):
             title, body = message()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 from matchmaking.catalogue.products import producer_profile
 from matchmaking.enums import ApplicationStatus, ProductStatus, Role
@@ -101,8 +102,8 @@ class FairOverview:
 async def fair_overview(actor: Account | None, fair_id: int, *, now: datetime) -> FairOverview:
     fair = await own_fair(actor, fair_id)
     counts: dict[int, int] = {}
-    for hall_id in await Booth.filter(fair=fair).values_list("hall_id", flat=True):
-        counts[int(hall_id)] = counts.get(int(hall_id), 0) + 1  # type: ignore[call-overload]
+    for hall_id in cast(list[int], await Booth.filter(fair=fair).values_list("hall_id", flat=True)):
+        counts[hall_id] = counts.get(hall_id, 0) + 1
     applications = await BoothApplication.filter(fair=fair).select_related("producer") \
         .order_by("status", "waitlist_position", "id")
     return FairOverview(fair, await halls_of(fair), counts, applications,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from typing import cast
 
 from config.i18n import gettext as _
 from matchmaking.catalogue.certification import is_certified
@@ -77,7 +78,7 @@ class FloorPlan:
 async def _holders(fair: Fair) -> dict[int, BoothApplication]:
     """The application holding each booth id, with its producer."""
     rows = await BoothAssignment.filter(fair=fair).select_related("application__producer")
-    return {row.booth_id: row.application for row in rows}  # type: ignore[attr-defined]
+    return {row.booth_id: row.application for row in rows}
 
 
 async def floor_plan(fair: Fair, actor: Account | None) -> FloorPlan:
@@ -88,18 +89,18 @@ async def floor_plan(fair: Fair, actor: Account | None) -> FloorPlan:
     holders = await _holders(fair) if visible else {}
     wanted: set[str] = set()
     if organiser:
-        waiting = await BoothApplication.filter(
+        waiting = cast(list[list[str]], await BoothApplication.filter(
             fair=fair, status__in=(ApplicationStatus.SUBMITTED, ApplicationStatus.WAITLISTED)
-        ).values_list("preferences", flat=True)
-        wanted = {code for preferences in waiting for code in preferences}  # type: ignore[union-attr]
+        ).values_list("preferences", flat=True))
+        wanted = {code for preferences in waiting for code in preferences}
     own = await Producer.get_or_none(owner=actor) if actor is not None else None
     plans = []
     for hall in halls:
         cells = []
-        for booth in (b for b in booths if b.hall_id == hall.id):  # type: ignore[attr-defined]
+        for booth in (b for b in booths if b.hall_id == hall.id):
             holder = holders.get(booth.id)
             if holder is not None:
-                mine = own is not None and holder.producer_id == own.id  # type: ignore[attr-defined]
+                mine = own is not None and holder.producer_id == own.id
                 state, exhibitor = ("yours" if mine else "assigned"), producer_of(holder).name
             else:
                 state, exhibitor = ("wanted" if booth.code in wanted else "free"), ""
@@ -141,10 +142,10 @@ async def booth_panel(fair: Fair, code: str, actor: Account | None) -> BoothPane
     products = (await application_products([holder]))[holder.id] if holder else []
     wanted_by = 0
     if is_owner(actor, fair):
-        preferences = await BoothApplication.filter(fair=fair).exclude(
+        preferences = cast(list[list[str]], await BoothApplication.filter(fair=fair).exclude(
             status__in=(ApplicationStatus.WITHDRAWN, ApplicationStatus.REJECTED)
-        ).values_list("preferences", flat=True)
-        wanted_by = sum(1 for p in preferences if code in p)  # type: ignore[operator]
+        ).values_list("preferences", flat=True))
+        wanted_by = sum(1 for p in preferences if code in p)
     return BoothPanel(booth=booth, hall=booth.hall.name,
                       exhibitor=producer_of(holder) if holder else None, products=products,
                       stars=best_stars(fair, products), application=holder, wanted_by=wanted_by)
@@ -168,7 +169,7 @@ async def directory(fair: Fair, actor: Account | None) -> list[DirectoryEntry]:
     rows = await BoothAssignment.filter(fair=fair).select_related("booth", "application__producer")
     by_application: dict[int, list[BoothAssignment]] = {}
     for row in rows:
-        by_application.setdefault(row.application_id, []).append(row)  # type: ignore[attr-defined]
+        by_application.setdefault(row.application_id, []).append(row)
     applications = [items[0].application for items in by_application.values()]
     products = await application_products(applications)
     entries = []

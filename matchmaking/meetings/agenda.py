@@ -45,7 +45,7 @@ class AgendaItem:
 def _mine(meeting: Meeting, account_id: int) -> tuple[bool, str | None, str | None]:
     """Whether the account asked, its outcome and the other side's."""
     request = cast(MeetingRequest, meeting.request)
-    asked = request.requester_id == account_id  # type: ignore[attr-defined]
+    asked = request.requester_id == account_id
     if asked:
         return True, meeting.outcome_requester, meeting.outcome_recipient
     return False, meeting.outcome_recipient, meeting.outcome_requester
@@ -58,19 +58,19 @@ async def my_agenda(actor: Account | None, *, now: datetime) -> list[AgendaItem]
         Q(request__requester_id=account.id) | Q(request__recipient_id=account.id),
         status=MeetingStatus.SCHEDULED,
     ).select_related("request", "session", "session__fair")
-    published = await published_session_ids({m.session_id for m in rows})  # type: ignore[attr-defined]
-    rows = [m for m in rows if m.session_id in published]  # type: ignore[attr-defined]
+    published = await published_session_ids({m.session_id for m in rows})
+    rows = [m for m in rows if m.session_id in published]
     others = set()
     for m in rows:
         request = cast(MeetingRequest, m.request)
-        others |= {request.requester_id, request.recipient_id}  # type: ignore[attr-defined]
+        others |= {request.requester_id, request.recipient_id}
     names = await profiles(others)
     items = []
     for m in rows:
         session = cast(MeetingSession, m.session)
         request = cast(MeetingRequest, m.request)
         asked, my_outcome, other_outcome = _mine(m, account.id)
-        other_id = request.recipient_id if asked else request.requester_id  # type: ignore[attr-defined]
+        other_id = request.recipient_id if asked else request.requester_id
         starts_at = slot_start(session, m.slot).astimezone(VIETNAM)
         items.append(AgendaItem(
             m, session, fair_of(session), starts_at,
@@ -107,7 +107,7 @@ async def record_outcome(actor: Account | None, meeting_id: int, outcome: str, *
     meeting = await Meeting.get_or_none(id=meeting_id).select_related("request", "session")
     request = cast(MeetingRequest, meeting.request) if meeting else None
     if meeting is None or request is None or account.id not in (
-            request.requester_id, request.recipient_id):  # type: ignore[attr-defined]
+            request.requester_id, request.recipient_id):
         raise NotFound("meeting")
     session = cast(MeetingSession, meeting.session)
     if not await is_published(session):
@@ -116,7 +116,7 @@ async def record_outcome(actor: Account | None, meeting_id: int, outcome: str, *
         raise ValidationFailed({"outcome": _("Choose what came of the meeting.")})
     if now < slot_start(session, meeting.slot):
         raise ValidationFailed({"outcome": _("You can record the outcome once the meeting has started.")})
-    if request.requester_id == account.id:  # type: ignore[attr-defined]
+    if request.requester_id == account.id:
         meeting.outcome_requester = outcome
         await meeting.save(update_fields=["outcome_requester"])
     else:

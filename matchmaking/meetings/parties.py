@@ -63,10 +63,10 @@ def _buyer_party(buyer: Buyer, account: Account) -> Party:
 async def exhibitors(fair: Fair) -> list[Party]:
     producers = await exhibitor_producers(fair)
     accounts = {a.id: a for a in await Account.filter(
-        id__in=[p.owner_id for p in producers], is_active=True)}  # type: ignore[attr-defined]
+        id__in=[p.owner_id for p in producers], is_active=True)}
     booths = await _booth_codes(fair)
-    return [_producer_party(p, accounts[p.owner_id], booths.get(p.id, ""))  # type: ignore[attr-defined]
-            for p in producers if p.owner_id in accounts]  # type: ignore[attr-defined]
+    return [_producer_party(p, accounts[p.owner_id], booths.get(p.id, ""))
+            for p in producers if p.owner_id in accounts]
 
 
 async def buyers() -> list[Party]:
@@ -78,7 +78,7 @@ async def buyers() -> list[Party]:
 async def eligible(fair: Fair) -> dict[int, str]:
     """The side of every account that may take part in the fair's sessions, by account id."""
     producers = await exhibitor_producers(fair)
-    sides = {int(p.owner_id): EXHIBITOR for p in producers}  # type: ignore[attr-defined]
+    sides = {p.owner_id: EXHIBITOR for p in producers if p.owner_id is not None}
     owners = await Buyer.filter(owner_id__isnull=False, owner__is_active=True,
                                 owner__role=Role.BUYER).values_list("owner_id", flat=True)
     for account_id in cast(list[int], owners):
@@ -93,11 +93,13 @@ async def profiles(account_ids: set[int], fair: Fair | None = None) -> dict[int,
     booths = await _booth_codes(fair) if fair is not None else {}
     found: dict[int, Party] = {}
     for producer in await Producer.filter(owner_id__in=ids):
-        owner = accounts[producer.owner_id]  # type: ignore[attr-defined]
-        found[owner.id] = _producer_party(producer, owner, booths.get(producer.id, ""))
+        if producer.owner_id is not None:
+            owner = accounts[producer.owner_id]
+            found[owner.id] = _producer_party(producer, owner, booths.get(producer.id, ""))
     for buyer in await Buyer.filter(owner_id__in=ids):
-        owner = accounts[buyer.owner_id]  # type: ignore[attr-defined]
-        found[owner.id] = _buyer_party(buyer, owner)
+        if buyer.owner_id is not None:
+            owner = accounts[buyer.owner_id]
+            found[owner.id] = _buyer_party(buyer, owner)
     for account in accounts.values():
         side = BUYER if account.role == Role.BUYER else EXHIBITOR
         found.setdefault(account.id, Party(account.id, account.display_name, account.display_name,

@@ -66,7 +66,7 @@ def pairs_of(requests: list[MeetingRequest], sides: dict[int, str]) -> list[Pair
     """The meetings to place, one per pair of participants, weighted by the platform's policy."""
     by_pair: dict[tuple[int, int], list[MeetingRequest]] = {}
     for request in requests:
-        a, b = request.requester_id, request.recipient_id  # type: ignore[attr-defined]
+        a, b = request.requester_id, request.recipient_id
         if request.status not in LIVE or a not in sides or b not in sides or sides[a] == sides[b]:
             continue
         by_pair.setdefault((min(a, b), max(a, b)), []).append(request)
@@ -91,7 +91,7 @@ def build_instance(session: MeetingSession, pairs: list[Pair]) -> dict[str, Any]
 
 async def session_runs(session: MeetingSession) -> list[AllocationRun]:
     """The session's scheduling runs, newest first (runs belong to a fair; the instance names the session)."""
-    runs = await AllocationRun.filter(fair_id=session.fair_id, kind=KIND).order_by("-id")  # type: ignore[attr-defined]
+    runs = await AllocationRun.filter(fair_id=session.fair_id, kind=KIND).order_by("-id")
     return [r for r in runs if r.instance.get("session_id") == session.id]
 
 
@@ -123,7 +123,7 @@ async def _record_run(session: MeetingSession, instance: dict[str, Any], result:
     ids = [r.id for r in await session_runs(session)]
     await AllocationRun.filter(id__in=ids).update(status=RunStatus.SUPERSEDED)
     run = await AllocationRun.create(
-        fair_id=session.fair_id, kind=KIND,  # type: ignore[attr-defined]
+        fair_id=session.fair_id, kind=KIND,
         instance={**instance, "session_id": session.id}, result=result,
         objective=float(result["objective"]), bound=float(result["bound"]),
         status=RunStatus.PUBLISHED if publish else RunStatus.DRAFT, created_by=actor)
@@ -235,7 +235,7 @@ async def _meeting(session: MeetingSession, meeting_id: int) -> Meeting:
 
 def _sides(meeting: Meeting) -> set[int]:
     request = cast(MeetingRequest, meeting.request)
-    return {request.requester_id, request.recipient_id}  # type: ignore[attr-defined]
+    return {request.requester_id, request.recipient_id}
 
 
 def _slot_label(session: MeetingSession, slot: int) -> str:
@@ -344,7 +344,7 @@ async def unbook_meeting(actor: Account | None, session_id: int, meeting_id: int
     async with in_transaction():
         await audit.record("meetings.unbook", actor=actor, target_type="meeting_session",
                            target_id=session.id, detail={"meeting": meeting.id,
-                                                         "request": meeting.request_id})  # type: ignore[attr-defined]
+                                                         "request": meeting.request_id})
         await _tell_moved(session, [meeting], cancelled=True, public_url=public_url)
         await meeting.delete()
 
@@ -383,8 +383,8 @@ async def session_schedule(session: MeetingSession) -> Schedule:
         "slot", "table_number")
     requests = await MeetingRequest.filter(session=session, status__in=LIVE)
     pairs = pairs_of(requests, await eligible(fair_of(session)))
-    placed_ids = {m.request_id for m in meetings}  # type: ignore[attr-defined]
-    ids = {r.requester_id for r in requests} | {r.recipient_id for r in requests}  # type: ignore[attr-defined]
+    placed_ids = {m.request_id for m in meetings}
+    ids = {r.requester_id for r in requests} | {r.recipient_id for r in requests}
     ids |= {a for m in meetings for a in _sides(m)}
     names = await profiles(ids, fair_of(session))
     grid: list[list[Placed | None]] = [[None] * session.tables for _slot in range(session.slots)]
@@ -392,10 +392,10 @@ async def session_schedule(session: MeetingSession) -> Schedule:
         request = cast(MeetingRequest, m.request)
         if m.slot < session.slots and m.table_number <= session.tables:
             grid[m.slot][m.table_number - 1] = Placed(
-                m, names[request.requester_id], names[request.recipient_id])  # type: ignore[attr-defined]
+                m, names[request.requester_id], names[request.recipient_id])
     by_id = {r.id: r for r in requests}
-    unplaced = [(by_id[p.request_id], names[by_id[p.request_id].requester_id],  # type: ignore[attr-defined]
-                 names[by_id[p.request_id].recipient_id])  # type: ignore[attr-defined]
+    unplaced = [(by_id[p.request_id], names[by_id[p.request_id].requester_id],
+                 names[by_id[p.request_id].recipient_id])
                 for p in pairs if p.request_id not in placed_ids]
     return Schedule(session, await current_run(session), slot_times(session), grid, unplaced)
 

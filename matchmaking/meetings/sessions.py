@@ -208,8 +208,8 @@ async def directory(actor: Account | None, session_id: int, *, query: str = "") 
         others = [p for p in others if words in p.name.lower() or words in p.contact.lower()]
     mine = await MeetingRequest.filter(
         Q(requester_id=me.account_id) | Q(recipient_id=me.account_id), session=session)
-    sent = {r.recipient_id: r for r in mine if r.requester_id == me.account_id}  # type: ignore[attr-defined]
-    received = {r.requester_id: r for r in mine if r.recipient_id == me.account_id}  # type: ignore[attr-defined]
+    sent = {r.recipient_id: r for r in mine if r.requester_id == me.account_id}
+    received = {r.requester_id: r for r in mine if r.recipient_id == me.account_id}
     return [Counterpart(p, sent.get(p.account_id), received.get(p.account_id)) for p in others]
 
 
@@ -292,8 +292,8 @@ async def change_request(
     account = require_account(actor)
     request = await MeetingRequest.get_or_none(id=request_id).select_related(
         "session", "session__fair", "requester", "recipient")
-    if request is None or account.id not in (request.requester_id,  # type: ignore[attr-defined]
-                                             request.recipient_id):  # type: ignore[attr-defined]
+    if request is None or account.id not in (request.requester_id,
+                                             request.recipient_id):
         raise NotFound("meeting request")
     if action not in ANSWERS:
         raise ValidationFailed({"action": _("Unknown action.")})
@@ -338,12 +338,12 @@ async def my_requests(actor: Account | None, *, now: datetime) -> list[RequestVi
     rows = await MeetingRequest.filter(
         Q(requester_id=account.id) | Q(recipient_id=account.id)
     ).select_related("session", "session__fair").order_by("-created_at", "-id")
-    ids = {r.requester_id for r in rows} | {r.recipient_id for r in rows}  # type: ignore[attr-defined]
+    ids = {r.requester_id for r in rows} | {r.recipient_id for r in rows}
     found = await profiles(ids)
     views: list[RequestView] = []
     for row in rows:
-        incoming = row.recipient_id == account.id  # type: ignore[attr-defined]
-        other_id = row.requester_id if incoming else row.recipient_id  # type: ignore[attr-defined]
+        incoming = row.recipient_id == account.id
+        other_id = row.requester_id if incoming else row.recipient_id
         views.append(RequestView(row, row.session, found.get(other_id), incoming,
                                  now < row.session.request_deadline))
     return views
@@ -352,7 +352,7 @@ async def my_requests(actor: Account | None, *, now: datetime) -> list[RequestVi
 async def session_requests(session: MeetingSession) -> tuple[list[MeetingRequest], dict[int, Party]]:
     """Every request of a session, oldest first, and the parties they name (organiser's view)."""
     rows = await MeetingRequest.filter(session=session).order_by("created_at", "id")
-    ids = {r.requester_id for r in rows} | {r.recipient_id for r in rows}  # type: ignore[attr-defined]
+    ids = {r.requester_id for r in rows} | {r.recipient_id for r in rows}
     return rows, await profiles(ids, fair_of(session))
 
 

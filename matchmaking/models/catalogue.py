@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.migrations.constraints import CheckConstraint
 from tortoise.models import Model
 
 from matchmaking.enums import ProducerKind, ProductGroup, ProductStatus, sql_in
 
+if TYPE_CHECKING:
+    from matchmaking.models.accounts import Account
+
 
 class Producer(Model):
     """A cooperative, cooperative group, enterprise or household business."""
 
     id = fields.IntField(primary_key=True)
-    owner: fields.OneToOneNullableRelation[Model] = fields.OneToOneField(
+    owner: fields.OneToOneNullableRelation[Account] = fields.OneToOneField(
         "models.Account", related_name="producer", null=True, on_delete=fields.SET_NULL
     )
+    owner_id: int | None
     name = fields.CharField(max_length=200)
     kind = fields.CharEnumField(ProducerKind, max_length=20)
     tax_code = fields.CharField(max_length=14, null=True, unique=True)
@@ -44,6 +50,7 @@ class Product(Model):
     producer: fields.ForeignKeyRelation[Producer] = fields.ForeignKeyField(
         "models.Producer", related_name="products", on_delete=fields.CASCADE
     )
+    producer_id: int
     code = fields.CharField(max_length=40)
     name = fields.CharField(max_length=200)
     group = fields.CharEnumField(ProductGroup, max_length=16)
@@ -97,6 +104,7 @@ class ProductImage(Model):
     product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
         "models.Product", related_name="images", on_delete=fields.CASCADE
     )
+    product_id: int
     path = fields.CharField(max_length=200)
     width = fields.IntField()
     height = fields.IntField()

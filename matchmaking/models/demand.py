@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.migrations.constraints import CheckConstraint
 from tortoise.models import Model
 
 from matchmaking.enums import BuyerKind, DemandStatus, QuoteStatus, Recurrence, sql_in
 
+if TYPE_CHECKING:
+    from matchmaking.models.accounts import Account
+    from matchmaking.models.catalogue import Producer, Product
+
 
 class Buyer(Model):
     """A distributor, wholesaler, supermarket, exporter, HORECA group or souvenir shop."""
 
     id = fields.IntField(primary_key=True)
-    owner: fields.OneToOneNullableRelation[Model] = fields.OneToOneField(
+    owner: fields.OneToOneNullableRelation[Account] = fields.OneToOneField(
         "models.Account", related_name="buyer", null=True, on_delete=fields.SET_NULL
     )
+    owner_id: int | None
     name = fields.CharField(max_length=200)
     kind = fields.CharEnumField(BuyerKind, max_length=20)
     tax_code = fields.CharField(max_length=14, null=True, unique=True)
@@ -40,6 +47,7 @@ class Demand(Model):
     buyer: fields.ForeignKeyRelation[Buyer] = fields.ForeignKeyField(
         "models.Buyer", related_name="demands", on_delete=fields.CASCADE
     )
+    buyer_id: int
     title = fields.CharField(max_length=200)
     description = fields.TextField(default="")
     group = fields.CharField(max_length=16, null=True)
@@ -85,12 +93,15 @@ class Match(Model):
     demand: fields.ForeignKeyRelation[Demand] = fields.ForeignKeyField(
         "models.Demand", related_name="matches", on_delete=fields.CASCADE
     )
-    product: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+    demand_id: int
+    product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
         "models.Product", related_name="matches", on_delete=fields.CASCADE
     )
-    producer: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+    product_id: int
+    producer: fields.ForeignKeyRelation[Producer] = fields.ForeignKeyField(
         "models.Producer", related_name="matches", on_delete=fields.CASCADE
     )
+    producer_id: int
     score = fields.FloatField()
     rank = fields.SmallIntField()
     components: fields.Field[dict[str, float]] = fields.JSONField(default=dict)
@@ -110,9 +121,11 @@ class SourcingShare(Model):
     demand: fields.ForeignKeyRelation[Demand] = fields.ForeignKeyField(
         "models.Demand", related_name="sourcing", on_delete=fields.CASCADE
     )
-    product: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+    demand_id: int
+    product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
         "models.Product", related_name="sourcing", on_delete=fields.CASCADE
     )
+    product_id: int
     quantity = fields.IntField()
     score = fields.FloatField()
 
@@ -131,12 +144,15 @@ class Quote(Model):
     demand: fields.ForeignKeyRelation[Demand] = fields.ForeignKeyField(
         "models.Demand", related_name="quotes", on_delete=fields.CASCADE
     )
-    producer: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+    demand_id: int
+    producer: fields.ForeignKeyRelation[Producer] = fields.ForeignKeyField(
         "models.Producer", related_name="quotes", on_delete=fields.CASCADE
     )
-    product: fields.ForeignKeyNullableRelation[Model] = fields.ForeignKeyField(
+    producer_id: int
+    product: fields.ForeignKeyNullableRelation[Product] = fields.ForeignKeyField(
         "models.Product", related_name="quotes", null=True, on_delete=fields.SET_NULL
     )
+    product_id: int | None
     price_vnd = fields.BigIntField()
     quantity = fields.IntField()
     lead_time_days = fields.IntField()

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.migrations.constraints import CheckConstraint
 from tortoise.models import Model
 
 from matchmaking.enums import ApplicationStatus, BoothKind, FairStatus, RunStatus, sql_in
 
+if TYPE_CHECKING:
+    from matchmaking.models.accounts import Account
+    from matchmaking.models.catalogue import Producer, Product
+
 
 class Fair(Model):
     """A fair with its dates, application window and eligibility policy."""
 
     id = fields.IntField(primary_key=True)
-    organiser: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+    organiser: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
         "models.Account", related_name="fairs", on_delete=fields.RESTRICT
     )
+    organiser_id: int
     name = fields.CharField(max_length=200)
     venue = fields.CharField(max_length=200)
     province_code = fields.IntField()
@@ -59,6 +66,7 @@ class Hall(Model):
     fair: fields.ForeignKeyRelation[Fair] = fields.ForeignKeyField(
         "models.Fair", related_name="halls", on_delete=fields.CASCADE
     )
+    fair_id: int
     name = fields.CharField(max_length=100)
     width = fields.IntField()
     height = fields.IntField()
@@ -75,9 +83,11 @@ class Booth(Model):
     fair: fields.ForeignKeyRelation[Fair] = fields.ForeignKeyField(
         "models.Fair", related_name="booths", on_delete=fields.CASCADE
     )
+    fair_id: int
     hall: fields.ForeignKeyRelation[Hall] = fields.ForeignKeyField(
         "models.Hall", related_name="booths", on_delete=fields.CASCADE
     )
+    hall_id: int
     code = fields.CharField(max_length=20)
     zone = fields.CharField(max_length=16)
     kind = fields.CharEnumField(BoothKind, max_length=10, default=BoothKind.STANDARD)
@@ -103,10 +113,12 @@ class BoothApplication(Model):
     fair: fields.ForeignKeyRelation[Fair] = fields.ForeignKeyField(
         "models.Fair", related_name="applications", on_delete=fields.CASCADE
     )
-    producer: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+    fair_id: int
+    producer: fields.ForeignKeyRelation[Producer] = fields.ForeignKeyField(
         "models.Producer", related_name="booth_applications", on_delete=fields.CASCADE
     )
-    products: fields.ManyToManyRelation[Model] = fields.ManyToManyField(
+    producer_id: int
+    products: fields.ManyToManyRelation[Product] = fields.ManyToManyField(
         "models.Product", related_name="booth_applications", through="booth_application_product"
     )
     booths_wanted = fields.SmallIntField(default=1)
@@ -138,15 +150,17 @@ class AllocationRun(Model):
     fair: fields.ForeignKeyRelation[Fair] = fields.ForeignKeyField(
         "models.Fair", related_name="allocation_runs", on_delete=fields.CASCADE
     )
+    fair_id: int
     kind = fields.CharField(max_length=10)
     instance: fields.Field[dict[str, object]] = fields.JSONField()
     result: fields.Field[dict[str, object]] = fields.JSONField()
     objective = fields.FloatField()
     bound = fields.FloatField()
     status = fields.CharEnumField(RunStatus, max_length=10, default=RunStatus.DRAFT)
-    created_by: fields.ForeignKeyNullableRelation[Model] = fields.ForeignKeyField(
+    created_by: fields.ForeignKeyNullableRelation[Account] = fields.ForeignKeyField(
         "models.Account", related_name="allocation_runs", null=True, on_delete=fields.SET_NULL
     )
+    created_by_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -164,15 +178,19 @@ class BoothAssignment(Model):
     fair: fields.ForeignKeyRelation[Fair] = fields.ForeignKeyField(
         "models.Fair", related_name="assignments", on_delete=fields.CASCADE
     )
+    fair_id: int
     booth: fields.ForeignKeyRelation[Booth] = fields.ForeignKeyField(
         "models.Booth", related_name="assignments", on_delete=fields.CASCADE
     )
+    booth_id: int
     application: fields.ForeignKeyRelation[BoothApplication] = fields.ForeignKeyField(
         "models.BoothApplication", related_name="assignments", on_delete=fields.CASCADE
     )
+    application_id: int
     run: fields.ForeignKeyNullableRelation[AllocationRun] = fields.ForeignKeyField(
         "models.AllocationRun", related_name="assignments", null=True, on_delete=fields.SET_NULL
     )
+    run_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.migrations.constraints import CheckConstraint
 from tortoise.models import Model
 
 from matchmaking.enums import MeetingRequestStatus, MeetingStatus, sql_in
 
+if TYPE_CHECKING:
+    from matchmaking.models.accounts import Account
+    from matchmaking.models.fairs import Fair
+
 
 class MeetingSession(Model):
     """A block of equal time slots with a number of tables."""
 
     id = fields.IntField(primary_key=True)
-    fair: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+    fair: fields.ForeignKeyRelation[Fair] = fields.ForeignKeyField(
         "models.Fair", related_name="meeting_sessions", on_delete=fields.CASCADE
     )
+    fair_id: int
     name = fields.CharField(max_length=120)
     starts_at = fields.DatetimeField()
     slot_minutes = fields.SmallIntField(default=20)
@@ -40,12 +47,15 @@ class MeetingRequest(Model):
     session: fields.ForeignKeyRelation[MeetingSession] = fields.ForeignKeyField(
         "models.MeetingSession", related_name="requests", on_delete=fields.CASCADE
     )
-    requester: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+    session_id: int
+    requester: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
         "models.Account", related_name="meeting_requests_sent", on_delete=fields.CASCADE
     )
-    recipient: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+    requester_id: int
+    recipient: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
         "models.Account", related_name="meeting_requests_received", on_delete=fields.CASCADE
     )
+    recipient_id: int
     message = fields.TextField(default="")
     status = fields.CharEnumField(
         MeetingRequestStatus, max_length=10, default=MeetingRequestStatus.PENDING
@@ -71,9 +81,11 @@ class Meeting(Model):
     session: fields.ForeignKeyRelation[MeetingSession] = fields.ForeignKeyField(
         "models.MeetingSession", related_name="meetings", on_delete=fields.CASCADE
     )
+    session_id: int
     request: fields.OneToOneRelation[MeetingRequest] = fields.OneToOneField(
         "models.MeetingRequest", related_name="meeting", on_delete=fields.CASCADE
     )
+    request_id: int
     slot = fields.SmallIntField()
     table_number = fields.SmallIntField()
     status = fields.CharEnumField(MeetingStatus, max_length=10, default=MeetingStatus.SCHEDULED)

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.migrations.constraints import CheckConstraint
 from tortoise.models import Model
 
 from matchmaking.enums import EmailStatus, OutboxOp, sql_in
 
+if TYPE_CHECKING:
+    from matchmaking.models.accounts import Account
+
 
 class Notification(Model):
     """A message in a user's inbox on the platform."""
 
     id = fields.IntField(primary_key=True)
-    account: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
         "models.Account", related_name="notifications", on_delete=fields.CASCADE
     )
+    account_id: int
     kind = fields.CharField(max_length=40)
     title = fields.CharField(max_length=200)
     body = fields.TextField(default="")
@@ -85,9 +91,10 @@ class AuditLog(Model):
     """Who did what sensitive thing, when, to what."""
 
     id = fields.BigIntField(primary_key=True)
-    actor: fields.ForeignKeyNullableRelation[Model] = fields.ForeignKeyField(
+    actor: fields.ForeignKeyNullableRelation[Account] = fields.ForeignKeyField(
         "models.Account", related_name="audit_entries", null=True, on_delete=fields.SET_NULL
     )
+    actor_id: int | None
     action = fields.CharField(max_length=60)
     target_type = fields.CharField(max_length=40, default="")
     target_id = fields.CharField(max_length=40, default="")

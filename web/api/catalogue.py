@@ -48,7 +48,7 @@ def product_json(product: Product, today: date) -> dict[str, Any]:
         "price_vnd": product.price_vnd, "unit": product.unit, "min_order": product.min_order,
         "monthly_capacity": product.monthly_capacity, "shelf_life_days": product.shelf_life_days,
         "quality_marks": list(product.quality_marks), "status": str(product.status),
-        "producer_id": product.producer_id,  # type: ignore[attr-defined]
+        "producer_id": product.producer_id,
     }
 
 

@@ -29,7 +29,7 @@ def buyer_json(buyer: Buyer) -> dict[str, Any]:
 
 def demand_json(demand: Demand) -> dict[str, Any]:
     return {
-        "id": demand.id, "buyer_id": demand.buyer_id,  # type: ignore[attr-defined]
+        "id": demand.id, "buyer_id": demand.buyer_id,
         "title": demand.title, "description": demand.description, "group": demand.group,
         "subgroup": demand.subgroup, "keywords": demand.keywords, "quantity": demand.quantity,
         "unit": demand.unit, "recurrence": str(demand.recurrence),
@@ -45,9 +45,9 @@ def demand_json(demand: Demand) -> dict[str, Any]:
 
 def quote_json(quote: Quote) -> dict[str, Any]:
     return {
-        "id": quote.id, "demand_id": quote.demand_id,  # type: ignore[attr-defined]
-        "producer_id": quote.producer_id,  # type: ignore[attr-defined]
-        "product_id": quote.product_id,  # type: ignore[attr-defined]
+        "id": quote.id, "demand_id": quote.demand_id,
+        "producer_id": quote.producer_id,
+        "product_id": quote.product_id,
         "price_vnd": quote.price_vnd, "quantity": quote.quantity,
         "lead_time_days": quote.lead_time_days, "message": quote.message,
         "status": str(quote.status), "created_at": quote.created_at.isoformat(),

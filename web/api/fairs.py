@@ -40,7 +40,7 @@ def fair_json(fair: Fair) -> dict[str, Any]:
 
 def application_json(application: BoothApplication) -> dict[str, Any]:
     return {
-        "id": application.id, "fair_id": application.fair_id,  # type: ignore[attr-defined]
+        "id": application.id, "fair_id": application.fair_id,
         "booths_wanted": application.booths_wanted, "preferences": list(application.preferences),
         "first_time": application.first_time, "status": str(application.status),
         "waitlist_position": application.waitlist_position,

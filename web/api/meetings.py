@@ -32,7 +32,7 @@ def party_json(party: Party | None) -> dict[str, Any] | None:
 
 def session_json(session: MeetingSession) -> dict[str, Any]:
     return {
-        "id": session.id, "fair_id": session.fair_id, "name": session.name,  # type: ignore[attr-defined]
+        "id": session.id, "fair_id": session.fair_id, "name": session.name,
         "starts_at": session.starts_at.isoformat(), "slot_minutes": session.slot_minutes,
         "slots": session.slots, "tables": session.tables,
         "request_deadline": session.request_deadline.isoformat(),
@@ -42,8 +42,8 @@ def session_json(session: MeetingSession) -> dict[str, Any]:
 
 def request_json(request: MeetingRequest) -> dict[str, Any]:
     return {
-        "id": request.id, "session_id": request.session_id,  # type: ignore[attr-defined]
-        "requester_id": request.requester_id, "recipient_id": request.recipient_id,  # type: ignore[attr-defined]
+        "id": request.id, "session_id": request.session_id,
+        "requester_id": request.requester_id, "recipient_id": request.recipient_id,
         "message": request.message, "status": str(request.status),
     }
 
@@ -231,7 +231,7 @@ async def get_schedule(request: Request) -> Response:
         "objective": schedule.run.objective if schedule.run else None,
         "bound": schedule.run.bound if schedule.run else None,
         "meetings": [{
-            "id": p.meeting.id, "request_id": p.meeting.request_id,  # type: ignore[attr-defined]
+            "id": p.meeting.id, "request_id": p.meeting.request_id,
             "slot": p.meeting.slot, "table": p.meeting.table_number,
             "starts_at": schedule.times[p.meeting.slot].isoformat(),
             "requester": party_json(p.requester), "recipient": party_json(p.recipient),

@@ -169,7 +169,7 @@ async def decide_quote(request: Request) -> Response:
         # The verb found the quote on one of the actor's demands; the page checks it again.
         demand_id = await quotes.demand_id_of(quote_id)
         return await _page(request, demand_id, " ".join(exc.errors.values()), 422)
-    return RedirectResponse(f"/buyer/demands/{quote.demand_id}#quotes",  # type: ignore[attr-defined]
+    return RedirectResponse(f"/buyer/demands/{quote.demand_id}#quotes",
                             status_code=303)
 
 

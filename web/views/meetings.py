@@ -189,7 +189,7 @@ async def manage(request: Request) -> Response:
     counts: dict[str, int] = {}
     for row in rows:
         counts[str(row.status)] = counts.get(str(row.status), 0) + 1
-    involved = sorted({names[r.requester_id] for r in rows} | {names[r.recipient_id] for r in rows},  # type: ignore[attr-defined]
+    involved = sorted({names[r.requester_id] for r in rows} | {names[r.recipient_id] for r in rows},
                       key=lambda p: (p.side, p.name))
     return _page(request, "manage.html", {
         "session": session, "fair": meetings.fair_of(session), "requests": rows, "names": names,
