@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.meeting_instances import generate_meeting_instance
+from matchmaking.optim.budget import Budget
 from matchmaking.optim.meetings import schedule_meetings
 from matchmaking.optim.meetings_lp import build_slot_model, solve_milp
 from matchmaking.optim.meetings_model import MeetingInstance, parse_meeting_instance
@@ -94,7 +95,8 @@ def run_instance(name: str, data: dict[str, Any], time_limit: float, seed: int) 
     our_slots = [-1] * len(inst.requests)
     for rid, place in ours["schedule"].items():
         our_slots[index[rid]] = place["slot"]
-    milp, t_milp = _timed(lambda: solve_milp(build_slot_model(inst), len(inst.requests), time_limit))
+    budget = Budget.of(time_limit)
+    milp, t_milp = _timed(lambda: solve_milp(build_slot_model(inst), len(inst.requests), budget))
     fcfs, t_fcfs = _timed(lambda: first_come_first_served(inst))
     rows = [
         _row("ours (LP bound + local search)", inst, our_slots, float(ours["bound"]), t_ours),

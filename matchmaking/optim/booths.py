@@ -13,6 +13,7 @@ from matchmaking.optim.booths_core import Group, Problem, build_problem, objecti
 from matchmaking.optim.booths_model import BoothInstance, parse_booth_instance
 from matchmaking.optim.booths_packing import Packing, integral_data, solve_packing
 from matchmaking.optim.booths_search import greedy, improve
+from matchmaking.optim.budget import Budget
 
 __all__ = ["BoothInstance", "allocate_booths", "parse_booth_instance"]
 
@@ -22,30 +23,36 @@ EXACT_BOOTHS = 60
 
 
 def allocate_booths(
-    instance: Mapping[str, Any], *, time_limit: float = 60.0, seed: int = 0
+    instance: Mapping[str, Any],
+    *,
+    time_limit: float = 60.0,
+    seed: int = 0,
+    work_limit: int | None = None,
 ) -> dict[str, Any]:
     """Allocate booths to applications; return the spec's result dict.
 
     Small halls are solved whole by HiGHS. Large ones get the placement LP by column generation
-    (the bound), a MILP over the generated columns, then large-neighbourhood search.
+    (the bound), a MILP over the generated columns, then large-neighbourhood search. A
+    `work_limit` (branch-and-bound nodes per MILP, rounds per loop) replaces the time limit and
+    makes the answer independent of the machine's speed.
     """
     started = time.perf_counter()
     # Keep a little time back for building the result, so `seconds` stays within the limit.
-    budget = time_limit - min(0.5, 0.02 * time_limit)
-    deadline = started + budget
+    budget = Budget.of(time_limit - min(0.5, 0.02 * time_limit), work_limit)
+    lp_budget = budget.part(0.4)
     problem = build_problem(parse_booth_instance(instance))
-    relaxation = compact_bound(problem, time_limit=max(0.5, 0.1 * budget), seed=seed)
+    relaxation = compact_bound(problem, budget=budget.part(0.1, floor=0.5), seed=seed)
     bound = relaxation.bound
     assignment = greedy(problem, relaxation.accept)
     columns = sum(len(problem.placements(a)) for a in range(problem.n_apps))
     if problem.n_booths <= EXACT_BOOTHS or columns <= EXACT_COLUMNS:
-        assignment, exact_bound = _solve_exact(problem, assignment, deadline, seed)
+        assignment, exact_bound = _solve_exact(problem, assignment, budget, seed)
         bound = min(bound, exact_bound)
     else:
-        assignment, lp, priority = _solve_large(problem, assignment, started + 0.4 * budget, deadline, seed)
+        assignment, lp, priority = _solve_large(problem, assignment, lp_budget, budget, seed)
         bound = min(bound, lp)
         assignment = improve(
-            problem, assignment, deadline=deadline, seed=seed, bound=bound, priority=priority
+            problem, assignment, budget=budget, seed=seed, bound=bound, priority=priority
         )
     value = objective(problem, assignment)
     if integral_data(problem):
@@ -63,7 +70,7 @@ def allocate_booths(
 
 
 def _solve_exact(
-    problem: Problem, start: dict[int, Group], deadline: float, seed: int
+    problem: Problem, start: dict[int, Group], budget: Budget, seed: int
 ) -> tuple[dict[int, Group], float]:
     """The whole-hall placement MILP from the greedy start: best allocation and its bound."""
     limit = problem.province_limit
@@ -74,9 +81,7 @@ def _solve_exact(
         residual=residual,
         start=start,
     )
-    result = solve_packing(
-        problem, packing, time_limit=max(0.1, deadline - time.perf_counter()), seed=seed, exact=True
-    )
+    result = solve_packing(problem, packing, budget=budget.part(1.0, floor=0.1), seed=seed, exact=True)
     best = result.assignment
     if objective(problem, best) < objective(problem, start):
         best = start
@@ -84,13 +89,13 @@ def _solve_exact(
 
 
 def _solve_large(
-    problem: Problem, start: dict[int, Group], lp_deadline: float, deadline: float, seed: int
+    problem: Problem, start: dict[int, Group], lp_budget: Budget, budget: Budget, seed: int
 ) -> tuple[dict[int, Group], float, list[float]]:
     """Placement LP by column generation, then the MILP restricted to the columns it generated.
 
     Returns the best allocation, the LP's proven bound and each application's LP acceptance.
     """
-    lp = lp_bound(problem, deadline=lp_deadline, start=start)
+    lp = lp_bound(problem, budget=lp_budget, start=start)
     only: dict[int, list[Group]] = {}
     priority = [0.0] * problem.n_apps
     for (app, group), x in lp.values.items():
@@ -108,8 +113,7 @@ def _solve_large(
         only=only,
     )
     # The restricted MILP's own bound is not one for the full problem: only its solution is kept.
-    remaining = deadline - time.perf_counter()
-    result = solve_packing(problem, packing, time_limit=0.6 * remaining, seed=seed, exact=True)
+    result = solve_packing(problem, packing, budget=budget.part(0.6), seed=seed, exact=True)
     best = result.assignment if objective(problem, result.assignment) > objective(problem, start) else start
     return best, lp.bound, priority
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from matchmaking.optim.booths_core import Problem
 from matchmaking.optim.booths_highs import Milp, solve_milp
+from matchmaking.optim.budget import Budget
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,7 +18,7 @@ class Relaxation:
     accept: list[float]
 
 
-def compact_bound(problem: Problem, *, time_limit: float, seed: int = 0) -> Relaxation:
+def compact_bound(problem: Problem, *, budget: Budget, seed: int = 0) -> Relaxation:
     """Bound the objective by a relaxation that forgets connectivity and penalties.
 
     Any feasible allocation maps to a solution of this model with the same weight and bonus
@@ -71,7 +72,7 @@ def compact_bound(problem: Problem, *, time_limit: float, seed: int = 0) -> Rela
         for entries in province_entries.values():
             if sum(v for _, v in entries) > limit:
                 milp.add_row(entries, 0.0, float(limit))
-    result = solve_milp(milp, time_limit=time_limit, seed=seed, abs_gap=0.99, rel_gap=1e-6)
+    result = solve_milp(milp, budget=budget, seed=seed, abs_gap=0.99, rel_gap=1e-6)
     accept = [0.0] * problem.n_apps
     if result.values is not None:
         for app, x in x_cols.items():

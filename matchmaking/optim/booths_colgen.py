@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -11,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matchmaking.optim.booths_core import Group, Problem
+from matchmaking.optim.budget import Budget
 from matchmaking.optim.quiet import quiet_highs
 
 FloatArray = npt.NDArray[np.float64]
@@ -68,14 +68,14 @@ class _Columns:
 def lp_bound(
     problem: Problem,
     *,
-    deadline: float,
+    budget: Budget,
     start: Mapping[int, Group],
 ) -> LpResult:
     """Column generation on the placement LP without penalties (they only lower the objective).
 
     For any booth and province prices v, pi >= 0 the Lagrangian value
     sum(v) + cap * sum(pi) + sum over applications of max(0, best priced placement)
-    bounds the objective, so the bound stays proven even if time runs out before convergence.
+    bounds the objective, so the bound stays proven even if the budget runs out before convergence.
     """
     cols = _Columns(problem)
     if len(cols) == 0:
@@ -94,8 +94,11 @@ def lp_bound(
     _add(h, cols, [*seed_cols, *best_cols.tolist()], in_master, n_apps, n_booths, limit is not None)
     bound = float(np.sum(np.maximum(cols.best_per_app(cols.value)[0], 0.0)))
     converged = False
-    while time.perf_counter() < deadline:
-        h.setOptionValue("time_limit", max(0.01, deadline - time.perf_counter()))
+    rounds = 0
+    while not budget.spent(rounds):
+        rounds += 1
+        for option, value in budget.highs_options().items():
+            h.setOptionValue(option, value)
         h.run()
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             break

@@ -10,6 +10,7 @@ import highspy
 import numpy as np
 from scipy import sparse
 
+from matchmaking.optim.budget import Budget
 from matchmaking.optim.quiet import quiet_highs
 
 INF = math.inf
@@ -72,18 +73,19 @@ class MilpResult:
 def solve_milp(
     milp: Milp,
     *,
-    time_limit: float,
+    budget: Budget,
     seed: int = 0,
     start: Sequence[float] | None = None,
     abs_gap: float = 1e-6,
     rel_gap: float = 1e-4,
     relax: bool = False,
 ) -> MilpResult:
-    """Maximise with HiGHS under a time limit, optionally from a feasible start."""
+    """Maximise with HiGHS within the budget, optionally from a feasible start."""
     if milp.n_cols == 0:
         return MilpResult([], 0.0, 0.0, True)
     h = quiet_highs()
-    h.setOptionValue("time_limit", max(float(time_limit), 0.01))
+    for option, value in budget.highs_options().items():
+        h.setOptionValue(option, value)
     h.setOptionValue("random_seed", int(seed))
     h.setOptionValue("mip_abs_gap", abs_gap)
     h.setOptionValue("mip_rel_gap", rel_gap)

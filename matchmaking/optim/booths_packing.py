@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from matchmaking.optim.booths_core import Group, Problem
 from matchmaking.optim.booths_highs import Milp, solve_milp
+from matchmaking.optim.budget import Budget
 
 
 @dataclass(slots=True)
@@ -121,7 +122,7 @@ def solve_packing(
     problem: Problem,
     packing: Packing,
     *,
-    time_limit: float,
+    budget: Budget,
     seed: int = 0,
     exact: bool = False,
 ) -> PackingResult:
@@ -132,7 +133,7 @@ def solve_packing(
     # With integral data any better solution beats the incumbent by 1, so a gap below 1 is closed.
     result = solve_milp(
         model.milp,
-        time_limit=time_limit,
+        budget=budget,
         seed=seed,
         start=start,
         abs_gap=0.99 if integral else 1e-6,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import math
 import random
-import time
 from collections import Counter
 from collections.abc import Sequence
 
 from matchmaking.optim.booths_core import Group, Problem, objective
 from matchmaking.optim.booths_packing import Packing, solve_packing
+from matchmaking.optim.budget import Budget
 
 REGION_BOOTHS = 48
 MAX_CANDIDATES = 90
@@ -72,7 +72,7 @@ def improve(
     problem: Problem,
     assignment: dict[int, Group],
     *,
-    deadline: float,
+    budget: Budget,
     seed: int,
     bound: float,
     priority: Sequence[float],
@@ -85,19 +85,19 @@ def improve(
     booths = list(range(problem.n_booths))
     if not booths:
         return current
-    stale = 0
-    while time.perf_counter() < deadline - 0.05 and value < bound - 1e-6:
+    stale = rounds = 0
+    while not budget.spent(rounds, reserve=0.05) and value < bound - 1e-6:
+        rounds += 1
         size = REGION_BOOTHS if stale < 30 else REGION_BOOTHS * 2
         region = _region(problem, centres, booths, current, rng, size)
         packing = _packing(problem, current, region, rng, priority)
-        remaining = deadline - time.perf_counter()
-        if remaining <= 0.2:
+        if budget.expired(reserve=0.2):
             break
         if not packing.apps:
             stale += 1
             continue
         result = solve_packing(
-            problem, packing, time_limit=min(SUB_TIME, remaining), seed=rng.randrange(1 << 30)
+            problem, packing, budget=budget.part(1.0, cap=SUB_TIME), seed=rng.randrange(1 << 30)
         )
         candidate = {a: g for a, g in current.items() if a not in packing.start}
         candidate.update(result.assignment)

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from matchmaking.optim.budget import Budget
 from matchmaking.optim.meetings_lp import (
     build_pair_model,
     build_slot_model,
@@ -60,33 +61,40 @@ def _closed(value: float, bound: float) -> bool:
 
 
 def schedule_meetings(
-    instance: Mapping[str, Any], *, time_limit: float = 60.0, seed: int = 0
+    instance: Mapping[str, Any],
+    *,
+    time_limit: float = 60.0,
+    seed: int = 0,
+    work_limit: int | None = None,
 ) -> dict[str, Any]:
-    """Schedule meetings maximising held weight; return the spec's result with a proven bound."""
+    """Schedule meetings maximising held weight; return the spec's result with a proven bound.
+
+    A `work_limit` (branch-and-bound nodes, search rounds) replaces the time limit and makes the
+    answer independent of the machine's speed.
+    """
     started = time.monotonic()
-    deadline = started + max(time_limit, 0.0)
+    budget = Budget.of(time_limit, work_limit)
+    # Half the time for the first search leaves room for the slot LP and an exact or second pass.
+    half = budget.part(0.5)
     inst = parse_meeting_instance(instance)
     n_req = len(inst.requests)
     integral = integral_weights(inst)
     bound = round_bound(combinatorial_bound(inst), integral)
     priority: Sequence[float] = [0.0] * n_req
-    pair = lp_relaxation(build_pair_model(inst), n_req, time_limit=0.25 * max(time_limit, 0.0))
+    pair = lp_relaxation(build_pair_model(inst), n_req, budget.part(0.25))
     if pair is not None:
         bound = min(bound, round_bound(pair[0], integral))
         priority = np.asarray(pair[1]).tolist()
-    # Half the time for the first search leaves room for the slot LP and an exact or second pass.
-    half = started + 0.5 * max(time_limit, 0.0)
-    slot_of, value = improve(inst, priority, seed=seed, deadline=half, target=bound)
+    slot_of, value = improve(inst, priority, seed=seed, budget=half, target=bound)
     if _closed(value, bound):
         return _result(inst, slot_of, bound, time.monotonic() - started)
     model = build_slot_model(inst)
-    relaxed = lp_relaxation(model, n_req, time_limit=0.6 * (deadline - time.monotonic()))
+    relaxed = lp_relaxation(model, n_req, budget.part(0.6))
     if relaxed is not None:
         bound = min(bound, round_bound(relaxed[0], integral))
-    left = deadline - time.monotonic()
-    if not _closed(value, bound) and left > 0.05:
+    if not _closed(value, bound) and not budget.expired(reserve=0.05):
         if len(model.weight) <= _EXACT_COLUMNS:
-            exact = solve_milp(model, n_req, time_limit=left)
+            exact = solve_milp(model, n_req, budget)
             if exact.slot_of is not None and _objective(inst, exact.slot_of) > value:
                 slot_of, value = exact.slot_of, _objective(inst, exact.slot_of)
             bound = min(bound, round_bound(exact.bound, integral))
@@ -94,6 +102,6 @@ def schedule_meetings(
             if relaxed is not None:
                 priority = np.asarray(relaxed[1]).tolist()
             slot_of, value = improve(
-                inst, priority, seed=seed + 1, deadline=deadline, target=bound, start=slot_of
+                inst, priority, seed=seed + 1, budget=budget, target=bound, start=slot_of
             )
     return _result(inst, slot_of, bound, time.monotonic() - started)

@@ -10,6 +10,7 @@ from numpy.typing import NDArray
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import csr_matrix
 
+from matchmaking.optim.budget import Budget
 from matchmaking.optim.meetings_model import MeetingInstance
 
 # HiGHS reports objectives to ~1e-7 relative; a bound must not be cut below the true optimum.
@@ -141,8 +142,15 @@ def combinatorial_bound(inst: MeetingInstance) -> float:
     return min(sum(usable), by_table, by_person)
 
 
+def _options(budget: Budget, floor: float) -> dict[str, float | int]:
+    """scipy's HiGHS options for the budget: a time limit, or a node limit and no clock."""
+    if budget.work is not None:
+        return {"node_limit": budget.work}
+    return {"time_limit": max(budget.seconds_left(), floor)}
+
+
 def lp_relaxation(
-    model: PackingModel, n_requests: int, time_limit: float
+    model: PackingModel, n_requests: int, budget: Budget
 ) -> tuple[float, NDArray[np.float64]] | None:
     """Certified LP bound of a model and each request's LP value; None if not solved in time."""
     if len(model.weight) == 0:
@@ -154,7 +162,7 @@ def lp_relaxation(
         b_ub=model.upper,
         bounds=(0.0, 1.0),
         method="highs-ipm",
-        options={"time_limit": max(time_limit, 0.1)},
+        options={k: v for k, v in _options(budget, 0.1).items() if k != "node_limit"},
     )
     if res.status != 0 or res.x is None:
         return None
@@ -167,8 +175,8 @@ def lp_relaxation(
     return float(duals @ model.upper + slack.sum()), held
 
 
-def solve_milp(model: PackingModel, n_requests: int, time_limit: float) -> MilpOutcome:
-    """Solve the slot model with HiGHS branch and bound within `time_limit` seconds."""
+def solve_milp(model: PackingModel, n_requests: int, budget: Budget) -> MilpOutcome:
+    """Solve the slot model with HiGHS branch and bound within the budget."""
     if len(model.weight) == 0:
         return MilpOutcome([-1] * n_requests, 0.0, True)
     res = milp(
@@ -176,7 +184,7 @@ def solve_milp(model: PackingModel, n_requests: int, time_limit: float) -> MilpO
         constraints=LinearConstraint(model.matrix, -np.inf, model.upper),
         integrality=np.ones(len(model.weight)),
         bounds=Bounds(0.0, 1.0),
-        options={"time_limit": max(time_limit, 0.1), "disp": False, "mip_rel_gap": 0.0},
+        options={**_options(budget, 0.1), "disp": False, "mip_rel_gap": 0.0},
     )
     dual = getattr(res, "mip_dual_bound", None)
     bound = math.inf if dual is None or not math.isfinite(dual) else float(-dual)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import random
-import time
 from collections.abc import Sequence
 
+from matchmaking.optim.budget import Budget
 from matchmaking.optim.meetings_model import MeetingInstance
 
 _EPS = 1e-9
@@ -228,11 +228,11 @@ def improve(
     priority: Sequence[float],
     *,
     seed: int,
-    deadline: float,
+    budget: Budget,
     target: float,
     start: Sequence[int] | None = None,
 ) -> tuple[list[int], float]:
-    """Best slot per request (-1 unscheduled) found before `deadline` or on reaching `target`."""
+    """Best slot per request (-1 unscheduled) found within the budget or on reaching `target`."""
     search = Search(inst, priority, seed)
     st = search.st
     if start is not None:
@@ -241,8 +241,9 @@ def improve(
                 st.move(r, s)
     search.greedy()
     best, best_value = list(st.slot_of), st.value
-    stale = 0
-    while time.monotonic() < deadline and best_value < target - _EPS and stale < _STALE_ROUNDS:
+    stale = rounds = 0
+    while not budget.spent(rounds) and best_value < target - _EPS and stale < _STALE_ROUNDS:
+        rounds += 1
         st.journal.clear()
         before = st.value
         for r in search.order([r for r in range(len(st.a)) if st.slot_of[r] < 0]):
@@ -250,7 +251,7 @@ def improve(
                 continue
             if not search.insert(r):
                 search.eject(r, sideways=0.3)
-            if time.monotonic() >= deadline:
+            if budget.expired():
                 break
         if st.value > best_value + _EPS:
             best, best_value = list(st.slot_of), st.value

@@ -5,13 +5,13 @@ from __future__ import annotations
 import copy
 import itertools
 import random
-import time
 from collections import Counter
 from typing import Any
 
 import pytest
 
 from matchmaking.errors import InvalidInstance
+from matchmaking.optim.budget import Budget
 from matchmaking.optim.meetings import MeetingInstance, parse_meeting_instance, schedule_meetings
 from matchmaking.optim.meetings_lp import (
     build_pair_model,
@@ -72,8 +72,12 @@ def _objective(data: dict[str, Any], result: dict[str, Any]) -> float:
     return sum(weights[rid] for rid in result["schedule"])
 
 
-def _solve(data: dict[str, Any], time_limit: float = 10.0, seed: int = 0) -> dict[str, Any]:
-    result = schedule_meetings(data, time_limit=time_limit, seed=seed)
+# Branch-and-bound nodes and search rounds: the same answer however loaded the machine is.
+WORK = 200
+
+
+def _solve(data: dict[str, Any], seed: int = 0, work_limit: int = WORK) -> dict[str, Any]:
+    result = schedule_meetings(data, seed=seed, work_limit=work_limit)
     _check_feasible(data, result)
     assert result["objective"] == pytest.approx(_objective(data, result))
     assert result["bound"] >= result["objective"] - 1e-9
@@ -235,7 +239,7 @@ def test_every_bound_is_at_least_brute_force_optimum() -> None:
         best = _brute_force(data)
         assert combinatorial_bound(inst) >= best
         for model in (build_pair_model(inst), build_slot_model(inst)):
-            relaxed = lp_relaxation(model, len(inst.requests), time_limit=5.0)
+            relaxed = lp_relaxation(model, len(inst.requests), Budget.of(0, work_limit=WORK))
             assert relaxed is not None
             assert round_bound(relaxed[0], integral=True) >= best, data
 
@@ -253,9 +257,17 @@ def test_schedule_medium_instance_bound_and_objective() -> None:
     rng = random.Random(3)
     data = _random_instance(rng, 40, 300, 8)
     data["tables"] = 12
-    result = _solve(data, time_limit=8.0)
+    result = _solve(data)
     assert result["objective"] >= 0.97 * result["bound"]
     assert result["status"] in ("optimal", "feasible")
+
+
+def test_schedule_time_limit_is_honoured() -> None:
+    rng = random.Random(3)
+    data = _random_instance(rng, 40, 300, 8)
+    data["tables"] = 12
+    result = schedule_meetings(data, time_limit=8.0)
+    _check_feasible(data, result)
     assert result["seconds"] <= 20.0  # the limit is honoured (with slack for a loaded machine)
 
 
@@ -281,7 +293,7 @@ def test_local_search_kempe_swap_completes_four_cycle() -> None:
     # Greedy seats a-b in slot 0 and c-d in slot 1; a-d and b-c then need c-d moved to slot 0.
     data = _instance(2, 4, [("a", "b", 3.0), ("c", "d", 3.0), ("a", "d", 2.0), ("b", "c", 1.0)])
     inst = parse_meeting_instance(data)
-    slot_of, value = improve(inst, [0.0] * 4, seed=0, deadline=time.monotonic() + 2.0, target=9.0)
+    slot_of, value = improve(inst, [0.0] * 4, seed=0, budget=Budget.of(0, work_limit=WORK), target=9.0)
     assert value == 9.0
     _check_feasible(data, _as_result(data, slot_of))
 
@@ -292,11 +304,11 @@ def test_local_search_without_lp_guidance_stays_feasible() -> None:
         data = _random_instance(rng, 25, 120, 5)
         inst = parse_meeting_instance(data)
         n = len(data["requests"])
-        slot_of, value = improve(inst, [0.0] * n, seed=1, deadline=time.monotonic() + 0.5, target=1e9)
+        slot_of, value = improve(inst, [0.0] * n, seed=1, budget=Budget.of(0, work_limit=WORK), target=1e9)
         result = _as_result(data, slot_of)
         _check_feasible(data, result)
         assert value == pytest.approx(_objective(data, result))
-        assert value <= schedule_meetings(data, time_limit=5.0)["bound"]
+        assert value <= schedule_meetings(data, work_limit=WORK)["bound"]
 
 
 def test_parse_returns_typed_instance() -> None:
