@@ -24,6 +24,7 @@ from matchmaking.taxonomy import SUBGROUPS
 from search import products
 from search.client import SearchClient, acall
 from search.products import expiry_day
+from search.results_json import HitJson, ResultsJson
 
 SORTS = ("relevance", "price_asc", "price_desc", "stars", "newest")
 DEFAULT_PER_PAGE = 20
@@ -133,7 +134,7 @@ class ProductHit:
     def province(self) -> str:
         return short_province_name(self.province_code)
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> HitJson:
         return {
             "id": self.id,
             "name": self.name,
@@ -174,7 +175,7 @@ class ProductResults:
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> ResultsJson:
         return {
             "hits": [hit.as_json() for hit in self.hits],
             "total": self.total,

@@ -113,5 +113,5 @@ def owner(buyer: Buyer) -> Account:
 
 async def buyer_of(demand: Demand) -> Account:
     """The account that owns a demand."""
-    buyer = await Buyer.get(id=demand.buyer_id).select_related("owner")  # type: ignore[attr-defined]
+    buyer = await Buyer.get(id=demand.buyer_id).select_related("owner")
     return owner(buyer)

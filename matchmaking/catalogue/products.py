@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -212,7 +212,22 @@ def check_organisation(
     return tax_code, province, phone
 
 
-def validate_profile(data: Mapping[str, Any]) -> dict[str, Any]:
+class ProfileInput(TypedDict):
+    """A producer profile's fields after validation."""
+
+    name: str
+    kind: ProducerKind
+    tax_code: str | None
+    province_code: int
+    ward_code: int | None
+    address: str
+    contact_name: str
+    phone: str
+    email: str
+    description: str
+
+
+def validate_profile(data: Mapping[str, Any]) -> ProfileInput:
     """A producer profile's fields; ValidationFailed names every wrong one."""
     errors: dict[str, str] = {}
     text = {k: str(v).strip() if v is not None else "" for k, v in data.items()}
@@ -227,6 +242,7 @@ def validate_profile(data: Mapping[str, Any]) -> dict[str, Any]:
         errors["ward_code"] = _("This ward or commune is not in the chosen province.")
     if errors:
         raise ValidationFailed(errors)
+    assert province is not None
     return {
         "name": text["name"][:200], "kind": ProducerKind(kind), "tax_code": tax_code,
         "province_code": province, "ward_code": ward, "address": text.get("address", "")[:300],
@@ -245,7 +261,7 @@ async def save_profile(actor: Account | None, data: Mapping[str, Any]) -> Produc
             if producer is None:
                 producer = await Producer.create(owner=account, **values)
             else:
-                await producer.update_from_dict(values).save()
+                await producer.update_from_dict(dict(values)).save()
                 ids = await Product.filter(producer=producer).values_list("id", flat=True)
                 await SearchOutbox.bulk_create(
                     [SearchOutbox(entity="product", entity_id=i, op=OutboxOp.UPSERT) for i in ids]

@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -60,7 +60,20 @@ def _marks(value: object) -> list[str] | None:
 
 # Buyer profile ---------------------------------------------------------------------------
 
-def validate_buyer_profile(data: Mapping[str, Any]) -> dict[str, Any]:
+class BuyerProfileInput(TypedDict):
+    """A buyer profile's fields after validation."""
+
+    name: str
+    kind: BuyerKind
+    tax_code: str | None
+    province_code: int
+    contact_name: str
+    phone: str
+    email: str
+    description: str
+
+
+def validate_buyer_profile(data: Mapping[str, Any]) -> BuyerProfileInput:
     """A buyer profile's fields; ValidationFailed names every wrong one."""
     errors: dict[str, str] = {}
     text = {k: str(v).strip() if v is not None else "" for k, v in data.items()}
@@ -72,6 +85,7 @@ def validate_buyer_profile(data: Mapping[str, Any]) -> dict[str, Any]:
     tax_code, province, phone = check_organisation(text, errors)
     if errors:
         raise ValidationFailed(errors)
+    assert province is not None
     return {
         "name": text["name"][:200], "kind": BuyerKind(kind), "tax_code": tax_code,
         "province_code": province, "contact_name": text.get("contact_name", "")[:120],
@@ -102,7 +116,7 @@ async def save_buyer_profile(actor: Account | None, data: Mapping[str, Any]) -> 
             buyer = await Buyer.get_or_none(owner=account)
             if buyer is None:
                 return await Buyer.create(owner=account, **values)
-            await buyer.update_from_dict(values).save()
+            await buyer.update_from_dict(dict(values)).save()
             return buyer
     except IntegrityError:
         raise ValidationFailed({"tax_code": _("Another buyer uses this tax code.")}) from None

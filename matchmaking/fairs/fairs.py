@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, TypedDict
 
 from config.i18n import gettext as _
 from matchmaking import audit
@@ -62,7 +62,25 @@ def _flag(value: object) -> bool:
     return value is True or str(value).strip().lower() in ("1", "true", "on", "yes")
 
 
-def validate_fair(data: Mapping[str, Any]) -> dict[str, Any]:
+class FairInput(TypedDict):
+    """A fair's fields after validation (shares as fractions of 1)."""
+
+    name: str
+    venue: str
+    province_code: int
+    starts_on: date
+    ends_on: date
+    applications_open: datetime
+    applications_close: datetime
+    booth_fee_vnd: int
+    min_stars: int
+    certified_only: bool
+    groups_admitted: list[str]
+    province_cap: float | None
+    first_timer_share: float
+
+
+def validate_fair(data: Mapping[str, Any]) -> FairInput:
     """A fair's fields, checked; ValidationFailed names every wrong field.
 
     `province_cap` and `first_timer_share` are percentages; `groups_admitted` empty means all six.
@@ -116,6 +134,8 @@ def validate_fair(data: Mapping[str, Any]) -> dict[str, Any]:
         errors["first_timer_share"] = _("Enter a percentage from 0 to 100.")
     if errors:
         raise ValidationFailed(errors)
+    assert province is not None and starts is not None and ends is not None
+    assert opens is not None and closes is not None and fee is not None and share is not None
     return {
         "name": name, "venue": venue, "province_code": province, "starts_on": starts,
         "ends_on": ends, "applications_open": opens, "applications_close": closes,
@@ -185,7 +205,7 @@ async def create_fair(actor: Account | None, data: Mapping[str, Any]) -> Fair:
 async def update_fair(actor: Account | None, fair_id: int, data: Mapping[str, Any]) -> Fair:
     """Change a fair's details and policy; applications already in are not re-checked."""
     fair = await own_fair(actor, fair_id)
-    await fair.update_from_dict(validate_fair(data)).save()
+    await fair.update_from_dict(dict(validate_fair(data))).save()
     return fair
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from typing import Any, TypedDict, cast
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
@@ -92,9 +92,20 @@ def parse_local(value: object) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=VIETNAM)
 
 
+class SessionInput(TypedDict):
+    """A session's fields after validation (times in UTC)."""
+
+    name: str
+    starts_at: datetime
+    request_deadline: datetime
+    slot_minutes: int
+    slots: int
+    tables: int
+
+
 def validate_session(
     data: Mapping[str, Any], fair: Fair, others: list[MeetingSession], *, now: datetime
-) -> dict[str, Any]:
+) -> SessionInput:
     """Check a session's fields against the fair and its other sessions; ValidationFailed names each."""
     errors: dict[str, str] = {}
     name = str(data.get("name") or "").strip()
@@ -140,7 +151,9 @@ def validate_session(
                 break
     if errors:
         raise ValidationFailed(errors)
-    return {"name": name, "starts_at": starts_at, "request_deadline": deadline, **sizes}
+    assert starts_at is not None and deadline is not None
+    return {"name": name, "starts_at": starts_at, "request_deadline": deadline,
+            "slot_minutes": sizes["slot_minutes"], "slots": sizes["slots"], "tables": sizes["tables"]}
 
 
 async def organiser_session(actor: Account | None, session_id: int) -> MeetingSession:

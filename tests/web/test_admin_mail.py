@@ -30,7 +30,7 @@ async def test_admin_creates_an_organiser(client: httpx.AsyncClient) -> None:
     created = await Account.get(email="xttm@langson.gov.vn")
     assert created.role == "organiser"
     entry = await AuditLog.get(action="account.create", target_id=str(created.id))
-    assert entry.actor_id == admin.id  # type: ignore[attr-defined]
+    assert entry.actor_id == admin.id
 
 
 async def test_role_change_is_audited_and_shown(client: httpx.AsyncClient) -> None:

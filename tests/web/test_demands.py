@@ -116,7 +116,7 @@ async def test_buyer_page_shows_matches_consortium_and_quotes(client: httpx.Asyn
     _, buyer = await as_buyer(client)
     demand = await make_demand(buyer, quantity=500, max_price_vnd=360_000)
     product = await make_product(name="Trà Shan tuyết Bản Liền")
-    await Match.create(demand=demand, product=product, producer_id=product.producer_id,  # type: ignore[attr-defined]
+    await Match.create(demand=demand, product=product, producer_id=product.producer_id,
                        score=0.91, rank=1, reasons=["Đạt 4 sao OCOP", "Giao được trong 5 ngày"])
     await SourcingShare.create(demand=demand, product=product, quantity=300, score=0.9)
     await Quote.create(demand=demand, producer=await make_producer(name="HTX Chè Bản Liền"),
@@ -179,7 +179,7 @@ async def test_producer_quotes_and_errors_keep_typed_values(client: httpx.AsyncC
                                {**typed, "price_vnd": "340.000"})
     assert response.status_code == 303
     quote = await Quote.get(producer=producer)
-    assert quote.price_vnd == 340_000 and quote.product_id == product.id  # type: ignore[attr-defined]
+    assert quote.price_vnd == 340_000 and quote.product_id == product.id
     shown = await client.get(f"/demands/{demand.id}")
     assert 'name="price_vnd"' not in shown.text and "/withdraw" in shown.text
 

@@ -102,7 +102,7 @@ async def test_draft_allocation_is_hidden_from_the_public(client: httpx.AsyncCli
     await lay_out(fair)
     application = await make_applicant(fair, preferences=["A-01"])
     exhibitor = (await application.producer).name
-    organiser = await Account.get(id=fair.organiser_id)  # type: ignore[attr-defined]
+    organiser = await Account.get(id=fair.organiser_id)
     await run_allocation(organiser, fair, time_limit=2, now=AFTER_CLOSE)
 
     for path in (f"/fairs/{fair.id}/plan", f"/fairs/{fair.id}/booths/A-01",

@@ -29,7 +29,7 @@ async def demand_with_matches() -> tuple[Account, Demand, list[int]]:
     products = [await make_product(monthly_capacity=800, min_order=50) for _ in range(3)]
     for rank, (product, score) in enumerate(zip(products, (0.9, 0.8, 0.7), strict=True), start=1):
         await Match.create(
-            demand=demand, product=product, producer_id=product.producer_id,  # type: ignore[attr-defined]
+            demand=demand, product=product, producer_id=product.producer_id,
             score=score, rank=rank,
             components={"capacity": 0.4, "group": 1.0,
                         "reasons": [Reason("stars", {"stars": 4}).as_json()]},

@@ -147,7 +147,7 @@ async def test_organiser_runs_scheduling_and_swaps_with_conflict_checks(client: 
     assert grid.status_code == 200 and f"#{meetings[0].id}" in grid.text
     # Two meetings of one buyer sit in different slots; swapping one with a meeting of the
     # other buyer in the other slot would put the first buyer in two places at once.
-    asked_by = {m.id: m.request.requester_id for m in meetings}  # type: ignore[attr-defined]
+    asked_by = {m.id: m.request.requester_id for m in meetings}
     first = next(m for m in meetings if m.slot == 0 and asked_by[m.id] == buyers[0].id)
     clash = next(m for m in meetings if m.slot == 1 and asked_by[m.id] == buyers[1].id)
     refused = await post_form(client, f"/meetings/sessions/{session.id}/swap",

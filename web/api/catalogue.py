@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TypedDict
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -12,19 +12,63 @@ from starlette.routing import Route
 from config.i18n import gettext as _
 from matchmaking.catalogue import products as catalogue
 from matchmaking.catalogue.certification import is_certified
+from matchmaking.catalogue.products import ProductInput, ProfileInput
 from matchmaking.clock import today_in_vietnam
-from matchmaking.enums import ProductStatus, Role
+from matchmaking.enums import ProducerKind, ProductGroup, ProductStatus, QualityMark, Role
 from matchmaking.errors import ValidationFailed
 from matchmaking.models import Producer, Product
 from matchmaking.permissions import require_role
 from matchmaking.places import short_province_name
 from web.api.common import json_body
+from web.api.openapi import INVALID, PROVINCE, UNAUTHENTICATED, Body, operation
 from web.auth import current_account
 
 
-def producer_json(producer: Producer) -> dict[str, Any]:
+class ProducerJson(TypedDict):
+    id: int
+    name: str
+    kind: ProducerKind
+    tax_code: str | None
+    province_code: int
+    province: str
+    ward_code: int | None
+    address: str
+    contact_name: str
+    phone: str
+    email: str
+    description: str
+
+
+class ProductJson(TypedDict):
+    id: int
+    code: str
+    name: str
+    group: ProductGroup
+    subgroup: str
+    description: str
+    stars: int | None
+    certified: bool
+    certificate_number: str | None
+    certificate_authority: str | None
+    decision_date: str | None
+    certificate_expiry: str | None
+    price_vnd: int
+    unit: str
+    min_order: int
+    monthly_capacity: int
+    shelf_life_days: int | None
+    quality_marks: list[str]
+    status: ProductStatus
+    producer_id: int
+
+
+class StatusRequest(TypedDict):
+    status: ProductStatus
+
+
+def producer_json(producer: Producer) -> ProducerJson:
     return {
-        "id": producer.id, "name": producer.name, "kind": str(producer.kind),
+        "id": producer.id, "name": producer.name, "kind": ProducerKind(producer.kind),
         "tax_code": producer.tax_code, "province_code": producer.province_code,
         "province": short_province_name(producer.province_code), "ward_code": producer.ward_code,
         "address": producer.address, "contact_name": producer.contact_name,
@@ -32,13 +76,13 @@ def producer_json(producer: Producer) -> dict[str, Any]:
     }
 
 
-def product_json(product: Product, today: date) -> dict[str, Any]:
+def product_json(product: Product, today: date) -> ProductJson:
     def iso(value: date | None) -> str | None:
         return value.isoformat() if value else None
 
     return {
         "id": product.id, "code": product.code, "name": product.name,
-        "group": str(product.group), "subgroup": product.subgroup,
+        "group": ProductGroup(product.group), "subgroup": product.subgroup,
         "description": product.description, "stars": product.stars,
         "certified": is_certified(product, today),
         "certificate_number": product.certificate_number,
@@ -47,98 +91,56 @@ def product_json(product: Product, today: date) -> dict[str, Any]:
         "certificate_expiry": iso(product.certificate_expiry),
         "price_vnd": product.price_vnd, "unit": product.unit, "min_order": product.min_order,
         "monthly_capacity": product.monthly_capacity, "shelf_life_days": product.shelf_life_days,
-        "quality_marks": list(product.quality_marks), "status": str(product.status),
+        "quality_marks": list(product.quality_marks), "status": ProductStatus(product.status),
         "producer_id": product.producer_id,
     }
 
 
+NOT_PRODUCER = "not a producer"
+PROFILE_BODY = Body(ProfileInput, required=["name", "kind", "province_code"],
+                    fields={"province_code": PROVINCE})
+PRODUCT_BODY = Body(
+    ProductInput, required=["name", "group", "subgroup", "price_vnd", "unit", "monthly_capacity"],
+    fields={"stars": {"type": "integer", "enum": [3, 4, 5], "nullable": True},
+            "certificate_expiry": {"type": "string", "format": "date", "nullable": True,
+                                   "description": "default: decision + 36 months"},
+            "quality_marks": {"type": "array", "items": {"type": "string", "enum": [
+                m.value for m in QualityMark]}},
+            "publish": {"type": "boolean", "description": "publish at once (POST only)"}})
+
+
+@operation(summary="The calling producer's profile", tags=["catalogue"],
+           responses={200: ("the profile", ProducerJson), 401: UNAUTHENTICATED,
+                      403: NOT_PRODUCER, 404: "no profile yet"})
 async def get_profile(request: Request) -> Response:
-    """
-    summary: The calling producer's profile
-    tags: [catalogue]
-    responses:
-      200: {description: the profile}
-      401: {description: not authenticated}
-      403: {description: not a producer}
-      404: {description: no profile yet}
-    """
     producer = await catalogue.own_producer(current_account(request))
     return JSONResponse(producer_json(producer))
 
 
+@operation(summary="Create or replace the calling producer's profile", tags=["catalogue"],
+           body=PROFILE_BODY,
+           responses={200: ("the saved profile", ProducerJson), 401: UNAUTHENTICATED,
+                      403: NOT_PRODUCER, 422: INVALID})
 async def put_profile(request: Request) -> Response:
-    """
-    summary: Create or replace the calling producer's profile
-    tags: [catalogue]
-    requestBody:
-      required: true
-      content:
-        application/json:
-          schema:
-            type: object
-            required: [name, kind, province_code]
-            properties:
-              name: {type: string}
-              kind: {type: string, enum: [cooperative, cooperative_group, enterprise, household]}
-              tax_code: {type: string}
-              province_code: {type: string, description: "code, or a province name, old or new"}
-              ward_code: {type: integer}
-              address: {type: string}
-              contact_name: {type: string}
-              phone: {type: string}
-              email: {type: string}
-              description: {type: string}
-    responses:
-      200: {description: the saved profile}
-      422: {description: "field errors: {error, errors}"}
-    """
     account = require_role(current_account(request), Role.PRODUCER)
     producer = await catalogue.save_profile(account, await json_body(request))
     return JSONResponse(producer_json(producer))
 
 
+@operation(summary="The calling producer's products, every status", tags=["catalogue"],
+           responses={200: ("products, newest change first", list[ProductJson]),
+                      401: UNAUTHENTICATED, 403: NOT_PRODUCER, 404: "no profile yet"})
 async def my_products(request: Request) -> Response:
-    """
-    summary: The calling producer's products, every status
-    tags: [catalogue]
-    responses:
-      200: {description: products, newest change first}
-    """
     producer = await catalogue.own_producer(current_account(request))
     items = await catalogue.producer_products(producer, include_unpublished=True)
     today = today_in_vietnam()
     return JSONResponse([product_json(p, today) for p in items])
 
 
-PRODUCT_BODY = """
-    requestBody:
-      required: true
-      content:
-        application/json:
-          schema:
-            type: object
-            required: [name, group, subgroup, price_vnd, unit, monthly_capacity]
-            properties:
-              code: {type: string}
-              name: {type: string}
-              group: {type: string}
-              subgroup: {type: string}
-              description: {type: string}
-              stars: {type: integer, enum: [3, 4, 5], nullable: true}
-              certificate_number: {type: string}
-              certificate_authority: {type: string}
-              decision_date: {type: string, format: date}
-              certificate_expiry: {type: string, format: date, description: "default: decision + 36 months"}
-              price_vnd: {type: integer, minimum: 1}
-              unit: {type: string}
-              min_order: {type: integer, minimum: 1}
-              monthly_capacity: {type: integer}
-              shelf_life_days: {type: integer}
-              quality_marks: {type: array, items: {type: string}}
-              publish: {type: boolean}
-"""
-
-
+@operation(summary="Add a product (a draft unless publish is true)", tags=["catalogue"],
+           body=PRODUCT_BODY,
+           responses={201: ("the product", ProductJson), 401: UNAUTHENTICATED,
+                      403: NOT_PRODUCER, 404: "no profile yet", 422: INVALID})
 async def create_product(request: Request) -> Response:
     account = require_role(current_account(request), Role.PRODUCER)
     data = await json_body(request)
@@ -148,33 +150,19 @@ async def create_product(request: Request) -> Response:
     return JSONResponse(product_json(product, today_in_vietnam()), status_code=201)
 
 
-create_product.__doc__ = """
-    summary: Add a product (a draft unless publish is true)
-    tags: [catalogue]
-""" + PRODUCT_BODY + """
-    responses:
-      201: {description: the product}
-      422: {description: "field errors: {error, errors}"}
-"""
-
-
+@operation(summary="One product; drafts and archived products only for their producer",
+           tags=["catalogue"], public=True,
+           responses={200: ("the product", ProductJson), 404: "no such published product"})
 async def get_product(request: Request) -> Response:
-    """
-    summary: One product; drafts and archived products only for their producer
-    tags: [catalogue]
-    security: []
-    parameters:
-      - {name: product_id, in: path, required: true, schema: {type: integer}}
-    responses:
-      200: {description: the product}
-      404: {description: no such published product}
-    """
     product = await catalogue.visible_product(
         current_account(request), int(request.path_params["product_id"])
     )
     return JSONResponse(product_json(product, today_in_vietnam()))
 
 
+@operation(summary="Replace one of the caller's products", tags=["catalogue"], body=PRODUCT_BODY,
+           responses={200: ("the product", ProductJson), 401: UNAUTHENTICATED,
+                      403: NOT_PRODUCER, 404: "not one of the caller's products", 422: INVALID})
 async def update_product(request: Request) -> Response:
     account = require_role(current_account(request), Role.PRODUCER)
     product = await catalogue.update_product(
@@ -183,39 +171,13 @@ async def update_product(request: Request) -> Response:
     return JSONResponse(product_json(product, today_in_vietnam()))
 
 
-update_product.__doc__ = """
-    summary: Replace one of the caller's products
-    tags: [catalogue]
-    parameters:
-      - {name: product_id, in: path, required: true, schema: {type: integer}}
-""" + PRODUCT_BODY + """
-    responses:
-      200: {description: the product}
-      404: {description: not one of the caller's products}
-      422: {description: field errors}
-"""
-
+@operation(summary="Publish, archive or return a product to draft", tags=["catalogue"],
+           body=Body(StatusRequest, required=["status"]),
+           responses={200: ("the product", ProductJson), 401: UNAUTHENTICATED,
+                      403: NOT_PRODUCER, 404: "not one of the caller's products",
+                      422: "unknown status"})
 
 async def set_status(request: Request) -> Response:
-    """
-    summary: Publish, archive or return a product to draft
-    tags: [catalogue]
-    parameters:
-      - {name: product_id, in: path, required: true, schema: {type: integer}}
-    requestBody:
-      required: true
-      content:
-        application/json:
-          schema:
-            type: object
-            required: [status]
-            properties:
-              status: {type: string, enum: [draft, published, archived]}
-    responses:
-      200: {description: the product}
-      404: {description: not one of the caller's products}
-      422: {description: unknown status}
-    """
     require_role(current_account(request), Role.PRODUCER)
     status = (await json_body(request)).get("status")
     if status not in {s.value for s in ProductStatus}:

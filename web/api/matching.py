@@ -2,56 +2,62 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from typing import TypedDict
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from config.i18n import current_language
-from matchmaking.demands.matches import demand_matches, visible_demand
+from matchmaking.demands.matches import MatchView, demand_matches, visible_demand
 from matchmaking.demands.sourcing import demand_sourcing
+from web.api.openapi import UNAUTHENTICATED, operation
 from web.auth import current_account
 
 
+class ShareJson(TypedDict):
+    product_id: int
+    producer_id: int
+    quantity: int
+    unit: str
+    score: float
+
+
+class SourcingJson(TypedDict):
+    """Shares in each product's unit; covered and shortfall in the demand's unit."""
+
+    demand_id: int
+    quantity: int
+    unit: str
+    consortium: bool
+    shares: list[ShareJson]
+    covered: float
+    shortfall: float
+
+
+NOT_THEIRS = "no such demand of the caller's buyer"
+
+
+@operation(summary="The products matched to one of the caller's demands, best first",
+           tags=["matching"],
+           responses={200: ("matches", list[MatchView]), 401: UNAUTHENTICATED, 404: NOT_THEIRS})
 async def get_matches(request: Request) -> Response:
-    """
-    summary: The products matched to one of the caller's demands, best first
-    tags: [matching]
-    parameters:
-      - {name: demand_id, in: path, required: true, schema: {type: integer}}
-    responses:
-      200:
-        description: "matches: [{product_id, producer_id, rank, score, components, reasons}]"
-      401: {description: not authenticated}
-      404: {description: no such demand of the caller's buyer}
-    """
     demand = await visible_demand(current_account(request), int(request.path_params["demand_id"]))
     matches = await demand_matches(demand, language=current_language())
-    return JSONResponse([
-        {"product_id": m.product_id, "producer_id": m.producer_id, "rank": m.rank, "score": m.score,
-         "components": m.components, "reasons": m.reasons}
-        for m in matches
-    ])
+    return JSONResponse([asdict(m) for m in matches])
 
 
+@operation(
+    summary="How several producers could cover one of the caller's demands together",
+    tags=["matching"],
+    description="Shares are in each product's unit; covered and shortfall in the demand's unit. "
+    "consortium is false when a single matched product covers the demand (or nothing matches).",
+    responses={200: ("the plan", SourcingJson), 401: UNAUTHENTICATED, 404: NOT_THEIRS})
 async def get_sourcing(request: Request) -> Response:
-    """
-    summary: How several producers could cover one of the caller's demands together
-    description: >-
-      Shares are in each product's unit; covered and shortfall in the demand's unit. consortium is
-      false when a single matched product covers the demand (or nothing matches).
-    tags: [matching]
-    parameters:
-      - {name: demand_id, in: path, required: true, schema: {type: integer}}
-    responses:
-      200:
-        description: "{demand_id, quantity, unit, consortium, shares: [{product_id, producer_id,
-          quantity, unit, score}], covered, shortfall}"
-      401: {description: not authenticated}
-      404: {description: no such demand of the caller's buyer}
-    """
     demand = await visible_demand(current_account(request), int(request.path_params["demand_id"]))
     plan = await demand_sourcing(demand)
-    return JSONResponse({
+    body: SourcingJson = {
         "demand_id": plan.demand_id, "quantity": plan.quantity, "unit": plan.unit,
         "consortium": plan.consortium,
         "shares": [
@@ -60,7 +66,8 @@ async def get_sourcing(request: Request) -> Response:
             for s in plan.shares
         ],
         "covered": plan.covered, "shortfall": plan.shortfall,
-    })
+    }
+    return JSONResponse(body)
 
 
 routes = [

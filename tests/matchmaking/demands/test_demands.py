@@ -91,7 +91,7 @@ async def test_invalid_demand_saves_nothing(db: str) -> None:
 async def test_post_demand_is_open(db: str) -> None:
     buyer = await make_buyer()
     demand = await demands.post_demand(owner(buyer), GOOD, today=TODAY)
-    assert demand.status == DemandStatus.OPEN and demand.buyer_id == buyer.id  # type: ignore[attr-defined]
+    assert demand.status == DemandStatus.OPEN and demand.buyer_id == buyer.id
 
 
 async def test_update_touches_updated_at(db: str) -> None:

@@ -150,10 +150,10 @@ async def test_new_matches_notify_each_producer_and_the_buyer_once(db: str, sear
     report = await match_demands(search, now=now())
 
     producer_a = await teas["A"].producer
-    to_a = await Notification.filter(account_id=producer_a.owner_id)  # type: ignore[attr-defined]
+    to_a = await Notification.filter(account_id=producer_a.owner_id)
     assert len(to_a) == 1 and to_a[0].kind == "match.producer"
     assert await EmailMessage.filter(to_address=(await producer_a.owner).email).count() == 1
-    assert await Notification.filter(account_id=buyer.owner_id).count() == 1  # type: ignore[attr-defined]
+    assert await Notification.filter(account_id=buyer.owner_id).count() == 1
     assert await Match.filter(notified_at=None).count() == 0
     assert report.notifications == await Notification.all().count()
 

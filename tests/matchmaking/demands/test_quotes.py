@@ -58,7 +58,7 @@ async def test_submit_quote_tells_the_buyer(db: str) -> None:
     assert quote.status == QuoteStatus.SUBMITTED and quote.price_vnd == 380_000
     buyer_account = await buyer_of(demand)
     note = await Notification.get(kind="quote.submitted")
-    assert note.account_id == buyer_account.id and note.link == f"/buyer/demands/{demand.id}#quotes"  # type: ignore[attr-defined]
+    assert note.account_id == buyer_account.id and note.link == f"/buyer/demands/{demand.id}#quotes"
     mail = await EmailMessage.get()
     assert "https://ocop.test/buyer/demands/" in mail.body and "380.000" in mail.body
 
@@ -165,7 +165,7 @@ async def test_allowed_transitions_notify_the_other_side(
     assert changed.status == end == (await Quote.get(id=quote.id)).status
     told = await buyer_of(demand) if action == "withdraw" else producer_account
     note = await Notification.get()
-    assert note.account_id == told.id and note.kind == f"quote.{end.value}"  # type: ignore[attr-defined]
+    assert note.account_id == told.id and note.kind == f"quote.{end.value}"
     assert await EmailMessage.filter(to_address=told.email).count() == 1
 
 
@@ -259,9 +259,9 @@ async def test_comparison_orders_and_judges_quotes(db: str) -> None:
 async def test_overview_reads_matches_in_rank_order_and_the_shortfall(db: str) -> None:
     demand = await make_demand(quantity=500)
     first, second = await make_product(), await make_product()
-    await Match.create(demand=demand, product=second, producer_id=second.producer_id,  # type: ignore[attr-defined]
+    await Match.create(demand=demand, product=second, producer_id=second.producer_id,
                        score=0.7, rank=2, reasons=["Cùng tỉnh"])
-    await Match.create(demand=demand, product=first, producer_id=first.producer_id,  # type: ignore[attr-defined]
+    await Match.create(demand=demand, product=first, producer_id=first.producer_id,
                        score=0.9, rank=1, reasons=["Đủ 4 sao"])
     await SourcingShare.create(demand=demand, product=first, quantity=300, score=0.9)
     overview = await quotes.demand_overview(await buyer_of(demand), demand.id)

@@ -32,7 +32,7 @@ AFTER_CLOSE = NOW + timedelta(days=6)
 
 
 async def organiser_of(fair: Fair) -> Account:
-    return await Account.get(id=fair.organiser_id)  # type: ignore[attr-defined]
+    return await Account.get(id=fair.organiser_id)
 
 
 async def allocate(fair: Fair) -> AllocationRun:
@@ -46,7 +46,7 @@ async def statuses(fair: Fair) -> dict[int, tuple[str, int | None]]:
 
 async def owner_of(application: BoothApplication) -> Account:
     producer = await application.producer
-    return await Account.get(id=producer.owner_id)  # type: ignore[attr-defined]
+    return await Account.get(id=producer.owner_id)
 
 
 async def two_zone_fair() -> tuple[Fair, list[BoothApplication], BoothApplication]:
@@ -114,7 +114,7 @@ async def test_moves_are_checked_then_published_and_notified(db: str) -> None:
     assert (await AllocationRun.filter(fair=fair).order_by("-id").first()).status == "published"  # type: ignore[union-attr]
     assert await Notification.filter(kind="booths.accepted").count() == 4
     waitlisted = await Notification.get(kind="booths.waitlisted")
-    assert waitlisted.account_id == (await owner_of(teas[3])).id  # type: ignore[attr-defined]
+    assert waitlisted.account_id == (await owner_of(teas[3])).id
     assert await EmailMessage.all().count() == 5
     with pytest.raises(ValidationFailed):
         await allocate(fair)  # published: adjust it, do not re-run
@@ -135,7 +135,7 @@ async def test_cancellation_offers_the_booth_to_the_waitlist(db: str) -> None:
     assert state[teas[3].id] == ("accepted", None)
     assert state[extra.id] == ("waitlisted", 1)
     refilled = await Notification.get(kind="booths.refilled")
-    assert refilled.account_id == (await owner_of(teas[3])).id  # type: ignore[attr-defined]
+    assert refilled.account_id == (await owner_of(teas[3])).id
     assert "A-02" in refilled.body
     # the organiser cancels another: the next waiting one fills it
     await cancel_by_organiser(await organiser_of(fair), fair.id, teas[2].id, public_url=PUBLIC_URL)

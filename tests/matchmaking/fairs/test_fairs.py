@@ -54,7 +54,7 @@ async def make_fair(organiser: Account | None = None, **overrides: Any) -> Fair:
 
 
 async def lay_out(fair: Fair, **grid: Any) -> Hall:
-    organiser = await Account.get(id=fair.organiser_id)  # type: ignore[attr-defined]
+    organiser = await Account.get(id=fair.organiser_id)
     values = {"hall": "A", "rows": 2, "columns": 4, "booth_w": 3, "booth_h": 3, **grid}
     return await generate_booths(organiser, fair.id, values)
 
@@ -188,7 +188,7 @@ def test_booth_csv_reports_every_bad_row() -> None:
 
 async def test_booth_csv_import_is_all_or_nothing(db: str) -> None:
     fair = await make_fair()
-    organiser = await Account.get(id=fair.organiser_id)  # type: ignore[attr-defined]
+    organiser = await Account.get(id=fair.organiser_id)
     with pytest.raises(ValidationFailed):
         await import_booths(organiser, fair.id, "Hall 1", CSV + "A3,food,standard,0,1,1,3,3\n")
     assert await Booth.filter(fair=fair).count() == 0
@@ -273,7 +273,7 @@ async def test_applying_again_changes_the_application(db: str) -> None:
     await lay_out(fair)
     application = await make_applicant(fair)
     producer = await application.producer
-    account = await Account.get(id=producer.owner_id)  # type: ignore[attr-defined]
+    account = await Account.get(id=producer.owner_id)
     other = await make_product(producer, stars=5)
     again = await apply_for_booths(account, fair.id, {"products": [other.id], "booths_wanted": "2",
                                                       "preferences": "A-02, A-03"}, now=NOW)

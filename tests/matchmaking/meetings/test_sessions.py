@@ -410,7 +410,7 @@ async def test_move_checks_the_table_and_the_participants(db: str) -> None:
                                                                          ).order_by("id")] == [
         (m1.id, 1, 1), (m2.id, 0, 1)]
     assert await Meeting.filter(id=m3.id).count() == 0
-    assert await MeetingRequest.filter(id=m3.request_id).count() == 1  # type: ignore[attr-defined]
+    assert await MeetingRequest.filter(id=m3.request_id).count() == 1
     with pytest.raises(NotFound):
         await meeting_schedule.unbook_meeting(await make_account("organiser"), session.id, m1.id,
                                               now=NOW, public_url=PUBLIC_URL)
