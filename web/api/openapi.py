@@ -42,6 +42,8 @@ Schema = dict[str, Any]
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
 
 UNAUTHENTICATED = "not authenticated"
+# An id in a path: the database's ids are positive 32-bit integers.
+ROW_ID: Schema = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
 # Fields the API reads more loosely than their validated type.
 PROVINCE: Schema = {"type": "string", "description": "code, or a province name, old or new"}
 INVALID = "field errors: `errors` maps each field to a message"
@@ -203,7 +205,7 @@ def _operation(route: Route, spec: Operation, components: _Components) -> Schema
         op["security"] = []
     params: list[Schema] = [
         {"name": name, "in": "path", "required": True,
-         "schema": spec.path.get(name) or ({"type": "integer"} if kind == "int" else {"type": "string"})}
+         "schema": spec.path.get(name) or (ROW_ID if kind == "int" else {"type": "string"})}
         for name, kind in _PARAM.findall(route.path)
     ]
     for p in spec.query:
