@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from http.cookies import SimpleCookie
-
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from config import i18n
+from web.auth import read_cookie
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -53,17 +52,8 @@ class SecurityHeadersMiddleware:
 
 def language_from_scope(scope: Scope) -> str:
     """The cookie's language if valid, else Vietnamese."""
-    for name, value in scope.get("headers", []):
-        if name == b"cookie":
-            cookie: SimpleCookie = SimpleCookie()
-            try:
-                cookie.load(value.decode("latin-1"))
-            except Exception:  # a malformed cookie header must not break the page
-                continue
-            morsel = cookie.get(LANGUAGE_COOKIE)
-            if morsel and morsel.value in i18n.LANGUAGES:
-                return morsel.value
-    return i18n.DEFAULT_LANGUAGE
+    value = read_cookie(scope, LANGUAGE_COOKIE)
+    return value if value in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
 
 
 class LanguageMiddleware:
