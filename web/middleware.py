@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from http.cookies import SimpleCookie
+
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from config import i18n
-from web.auth import read_cookie
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -48,6 +49,20 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def read_cookie(scope: Scope, name: str) -> str | None:
+    """The value of cookie `name` in the request, or None (a malformed header counts as none)."""
+    for header, value in scope.get("headers", []):
+        if header == b"cookie":
+            cookie: SimpleCookie = SimpleCookie()
+            try:
+                cookie.load(value.decode("latin-1"))
+            except Exception:  # a malformed cookie header is treated as no cookie
+                continue
+            if name in cookie:
+                return cookie[name].value
+    return None
 
 
 def language_from_scope(scope: Scope) -> str:
