@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, time
+
+from matchmaking.clock import VIETNAM
 
 DATE_PATTERNS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
+MOMENT_PATTERNS = ("%d/%m/%Y %H:%M", "%d-%m-%Y %H:%M")
 
 
 def parse_whole(value: object, *, max_digits: int = 12) -> int | None:
@@ -31,6 +34,30 @@ def parse_day(value: object) -> date | None:
         except ValueError:
             continue
     return None
+
+
+def parse_moment(value: object) -> datetime | None:
+    """A date and time as an aware datetime: ISO ('2026-06-12T09:00', with or without a zone) or
+    '12/06/2026 09:00'; without a zone it is Vietnam's wall-clock time, a bare date is midnight."""
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        text = str(value or "").strip()
+        for pattern in MOMENT_PATTERNS:
+            try:
+                moment = datetime.strptime(text, pattern)
+                break
+            except ValueError:
+                continue
+        else:
+            try:
+                moment = datetime.fromisoformat(text.replace(" ", "T"))
+            except ValueError:
+                day = parse_day(value)
+                if day is None:
+                    return None
+                moment = datetime.combine(day, time())
+    return moment if moment.tzinfo else moment.replace(tzinfo=VIETNAM)
 
 
 def parse_vnd(value: object) -> int | None:

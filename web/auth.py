@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from http.cookies import SimpleCookie
 
 from itsdangerous import BadSignature, Signer
 from starlette.requests import Request
@@ -15,21 +14,11 @@ from matchmaking.accounts.auth import api_token_account, session_account
 from matchmaking.accounts.throttle import ThrottlePolicy
 from matchmaking.clock import now_utc
 from matchmaking.models import Account
+from web.middleware import LANGUAGE_COOKIE, read_cookie
 
 SESSION_COOKIE = "ocop_session"
 
 
-def read_cookie(scope: Scope, name: str) -> str | None:
-    for header, value in scope.get("headers", []):
-        if header == b"cookie":
-            cookie: SimpleCookie = SimpleCookie()
-            try:
-                cookie.load(value.decode("latin-1"))
-            except Exception:  # a malformed cookie header is treated as no cookie
-                continue
-            if name in cookie:
-                return cookie[name].value
-    return None
 
 
 def _bearer(scope: Scope) -> str | None:
@@ -116,8 +105,6 @@ def set_session_cookie(response: Response, request: Request, raw: str) -> None:
 
 
 def set_language_cookie(response: Response, request: Request, language: str) -> None:
-    from web.middleware import LANGUAGE_COOKIE
-
     settings: Settings = request.app.state.settings
     response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, httponly=True,
                         samesite="lax", secure=settings.cookies_secure)

@@ -51,19 +51,24 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
-def language_from_scope(scope: Scope) -> str:
-    """The cookie's language if valid, else Vietnamese."""
-    for name, value in scope.get("headers", []):
-        if name == b"cookie":
+def read_cookie(scope: Scope, name: str) -> str | None:
+    """The value of cookie `name` in the request, or None (a malformed header counts as none)."""
+    for header, value in scope.get("headers", []):
+        if header == b"cookie":
             cookie: SimpleCookie = SimpleCookie()
             try:
                 cookie.load(value.decode("latin-1"))
-            except Exception:  # a malformed cookie header must not break the page
+            except Exception:  # a malformed cookie header is treated as no cookie
                 continue
-            morsel = cookie.get(LANGUAGE_COOKIE)
-            if morsel and morsel.value in i18n.LANGUAGES:
-                return morsel.value
-    return i18n.DEFAULT_LANGUAGE
+            if name in cookie:
+                return cookie[name].value
+    return None
+
+
+def language_from_scope(scope: Scope) -> str:
+    """The cookie's language if valid, else Vietnamese."""
+    value = read_cookie(scope, LANGUAGE_COOKIE)
+    return value if value in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
 
 
 class LanguageMiddleware:

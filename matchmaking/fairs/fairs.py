@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any, TypedDict
 
 from config.i18n import gettext as _
@@ -17,27 +17,13 @@ from matchmaking.clock import VIETNAM
 from matchmaking.enums import FairStatus, ProductGroup, Role
 from matchmaking.errors import NotFound, ValidationFailed
 from matchmaking.models import Account, Fair
-from matchmaking.parsing import parse_day
+from matchmaking.parsing import parse_day, parse_moment
 from matchmaking.permissions import require_role
 from matchmaking.places import is_province, resolve_province
 
 GROUPS = tuple(g.value for g in ProductGroup)
 
 
-def parse_moment(value: object) -> datetime | None:
-    """A date and time; without a zone it is Vietnam's time. A bare date means midnight."""
-    if isinstance(value, datetime):
-        moment = value
-    else:
-        text = str(value or "").strip().replace(" ", "T")
-        try:
-            moment = datetime.fromisoformat(text)
-        except ValueError:
-            day = parse_day(value)
-            if day is None:
-                return None
-            moment = datetime.combine(day, time())
-    return moment if moment.tzinfo else moment.replace(tzinfo=VIETNAM)
 
 
 def _percent(value: object) -> float | None:

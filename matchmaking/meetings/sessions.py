@@ -47,7 +47,7 @@ from matchmaking.models import (
     Producer,
 )
 from matchmaking.notifications import notify
-from matchmaking.parsing import parse_whole
+from matchmaking.parsing import parse_moment, parse_whole
 from matchmaking.permissions import require_account, require_role
 
 MESSAGE_MAX = 1000
@@ -75,21 +75,6 @@ def slot_times(session: MeetingSession) -> list[datetime]:
     return [slot_start(session, s).astimezone(VIETNAM) for s in range(session.slots)]
 
 
-def parse_local(value: object) -> datetime | None:
-    """A Vietnamese wall-clock time ('2026-06-12T09:00', '12/06/2026 09:00') as an aware datetime."""
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=VIETNAM)
-    text = str(value or "").strip()
-    for pattern in ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y %H:%M"):
-        try:
-            return datetime.strptime(text, pattern).replace(tzinfo=VIETNAM)
-        except ValueError:
-            continue
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=VIETNAM)
 
 
 class SessionInput(TypedDict):
@@ -125,10 +110,10 @@ def validate_session(
             errors[field] = messages[field]
         else:
             sizes[field] = number
-    starts_at = parse_local(data.get("starts_at"))
+    starts_at = parse_moment(data.get("starts_at"))
     if starts_at is None:
         errors["starts_at"] = _("Enter the start as a date and time.")
-    deadline = parse_local(data.get("request_deadline"))
+    deadline = parse_moment(data.get("request_deadline"))
     if deadline is None:
         errors["request_deadline"] = _("Enter the request deadline as a date and time.")
     if starts_at is not None:

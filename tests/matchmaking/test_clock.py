@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 
 from config import i18n
 from matchmaking.clock import local_time, today_in_vietnam
+from matchmaking.parsing import parse_moment
 
 EVENING_IN_UTC = datetime(2026, 6, 30, 18, 30, 5, tzinfo=UTC)  # 01:30 on 1 July in Hà Nội
 
@@ -22,3 +23,12 @@ def test_local_time_reads_a_stored_moment_in_vietnams_time_in_either_language() 
             assert local_time(EVENING_IN_UTC, "HH:mm") == "01:30"
             assert local_time(EVENING_IN_UTC, "dd/MM/yyyy HH:mm:ss") == "01/07/2026 01:30:05"
     assert local_time(None) == ""
+
+
+def test_a_typed_moment_without_a_zone_is_vietnams_wall_clock_time() -> None:
+    nine = datetime(2026, 6, 12, 2, 0, tzinfo=UTC)  # 09:00 in Hà Nội
+    for typed in ("2026-06-12T09:00", "2026-06-12 09:00", "12/06/2026 09:00", "2026-06-12T02:00Z"):
+        moment = parse_moment(typed)
+        assert moment is not None and moment == nine, typed
+    assert parse_moment("12/06/2026") == datetime(2026, 6, 11, 17, 0, tzinfo=UTC)  # midnight there
+    assert parse_moment("soon") is None and parse_moment("") is None

@@ -10,6 +10,7 @@ import httpx
 
 from matchmaking.enums import FairStatus
 from matchmaking.fairs.allocation import publish_allocation, run_allocation
+from matchmaking.fairs.pages import allocation_review
 from matchmaking.models import Account, Booth, BoothApplication, Fair, Product
 from tests.factories import PUBLIC_URL, make_account, make_producer, make_product
 from tests.matchmaking.fairs.test_fairs import FAIR_FORM, NOW, lay_out, make_applicant, make_fair
@@ -258,3 +259,26 @@ async def test_organiser_reviews_and_moves_in_the_browser(client: httpx.AsyncCli
     for path in ("/fairs", "/organiser/fairs", f"/organiser/fairs/{fair.id}/edit",
                  f"/fairs/{fair.id}", f"/fairs/{fair.id}/directory", f"/fairs/{fair.id}/booths/A-04"):
         assert (await client.get(path)).status_code == 200, path
+
+
+async def test_review_page_and_api_show_the_same_waitlist(client: httpx.AsyncClient) -> None:
+    """The organiser's review page and GET /api/fairs/{id}/allocation read one review."""
+    organiser = await organiser_client(client)
+    fair = await make_fair(organiser)
+    await lay_out(fair, rows=1, columns=2)
+    applicants = [await make_applicant(fair, stars=stars) for stars in (5, 5, 4, 3)]
+    await run_allocation(organiser, fair, time_limit=2, now=AFTER_CLOSE)
+    review = await allocation_review(organiser, fair.id)
+    assert {a.id for a in review.accepted} == {a.id for a in applicants[:2]}
+    assert [review.codes[a.id] for a in review.accepted] == [["A-01"], ["A-02"]]  # booth order
+    assert [(w.application_id, w.position) for w in review.waitlist] == [
+        (applicants[2].id, 1), (applicants[3].id, 2)]
+    assert review.free == []
+    api = (await client.get(f"/api/fairs/{fair.id}/allocation",
+                            headers=await bearer(client, organiser))).json()
+    assert api["waitlist"] == [{"application_id": w.application_id, "position": w.position,
+                                "producer": w.producer} for w in review.waitlist]
+    page = await client.get(f"/organiser/fairs/{fair.id}/allocation")
+    assert page.status_code == 200
+    first, second = (w.producer for w in review.waitlist)
+    assert page.text.index(first) < page.text.index(second)
