@@ -21,6 +21,21 @@ def parse_whole(value: object, *, max_digits: int = 12) -> int | None:
     return int(text) if re.fullmatch(rf"-?\d{{1,{max_digits}}}", text) else None
 
 
+LARGEST_ID = 2**31 - 1
+
+
+def parse_id(value: object) -> int | None:
+    """A database id or code (ASCII digits, 0 to 2^31-1) from text or an int; None otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if 0 <= value <= LARGEST_ID else None
+    text = str(value or "").strip()
+    if not re.fullmatch(r"[0-9]{1,10}", text, flags=re.ASCII) or int(text) > LARGEST_ID:
+        return None
+    return int(text)
+
+
 def parse_day(value: object) -> date | None:
     """A date from ISO text, dd/mm/yyyy or dd-mm-yyyy; None otherwise."""
     if isinstance(value, datetime):

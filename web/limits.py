@@ -1,4 +1,5 @@
-"""Request bodies over the configured size are refused with 413 before anything reads them."""
+"""Request bodies over the configured size are refused with 413: at once when Content-Length
+says so, else as soon as the chunks read add up to more."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ class BodyLimitMiddleware:
                 await error_response(Request(scope), 413)(scope, receive, send)
                 return
         received = 0
+        started = False
 
         async def counting_receive() -> Message:
             nonlocal received
@@ -36,4 +38,17 @@ class BodyLimitMiddleware:
                     raise BodyTooLarge()
             return message
 
-        await self.app(scope, counting_receive, send)
+        async def watching_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, watching_send)
+        except BodyTooLarge:
+            # Raised outside the views too (a middleware reading a chunked body): still a 413.
+            if started:
+                raise
+            from web.errors import error_response
+
+            await error_response(Request(scope), 413)(scope, receive, send)

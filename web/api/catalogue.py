@@ -180,7 +180,7 @@ async def update_product(request: Request) -> Response:
 async def set_status(request: Request) -> Response:
     require_role(current_account(request), Role.PRODUCER)
     status = (await json_body(request)).get("status")
-    if status not in {s.value for s in ProductStatus}:
+    if not isinstance(status, str) or status not in {s.value for s in ProductStatus}:
         raise ValidationFailed({"status": _("Unknown status.")})
     product = await catalogue.set_product_status(
         current_account(request), int(request.path_params["product_id"]), ProductStatus(status)

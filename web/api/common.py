@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
@@ -18,6 +19,8 @@ async def json_body(request: Request) -> dict[str, Any]:
         data = json.loads(await request.body() or b"null")
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise ValidationFailed({"body": _("The body is not valid JSON.")}) from None
+    except RecursionError:  # nested thousands deep: no object of ours is
+        raise HTTPException(400) from None
     if not isinstance(data, dict):
         raise ValidationFailed({"body": _("The body must be a JSON object.")})
     return data

@@ -16,6 +16,7 @@ from matchmaking.catalogue import pages as catalogue_pages
 from matchmaking.catalogue import products as catalogue
 from matchmaking.enums import ProducerKind, ProductGroup, ProductStatus, QualityMark, Role
 from matchmaking.errors import ValidationFailed
+from matchmaking.parsing import parse_id
 from matchmaking.permissions import require_role
 from matchmaking.places import province_codes, short_province_name, wards_of
 from matchmaking.taxonomy import SUBGROUPS, UNITS
@@ -175,8 +176,8 @@ async def wards(request: Request) -> Response:
     """The wards of a province as JSON, for the profile form's ward list."""
     from starlette.responses import JSONResponse
 
-    province = request.query_params.get("province", "")
-    items = wards_of(int(province)) if province.isdigit() else []
+    province = parse_id(request.query_params.get("province", ""))
+    items = wards_of(province) if province is not None else []
     return JSONResponse([{"code": code, "name": name} for code, name in items])
 
 
