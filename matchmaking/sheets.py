@@ -27,6 +27,8 @@ from matchmaking.places import fold
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
+MAX_SCANNED_ROWS = 3 * MAX_ROWS  # rows, title lines and blank rows between them
+MAX_COLUMNS = 200
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # an .xlsx is a zip: refuse bombs before openpyxl opens it
 ROW = "_row"  # the key for the row number the user sees in the spreadsheet
 HEADER_SEARCH_ROWS = 10  # title lines a spreadsheet may have above its header row
@@ -123,7 +125,17 @@ def _csv_records(content: bytes) -> Iterator[tuple[int, list[str]]]:
 
 
 def _xlsx_records(worksheet: Any) -> Iterator[tuple[int, list[object]]]:
-    for cells in worksheet.iter_rows():
+    # openpyxl yields every empty row up to the last used one, and every empty cell up to the
+    # last used column: a 1.5 KB file with one far-away cell would keep it busy for seconds.
+    reach = _("The sheet reaches too far (row %(rows)s or column %(columns)s at most): delete "
+              "what lies beyond the rows to import.") % {
+        "rows": i18n.format_number(MAX_SCANNED_ROWS), "columns": MAX_COLUMNS}
+    if (worksheet.max_row or 0) > MAX_SCANNED_ROWS or (worksheet.max_column or 0) > MAX_COLUMNS:
+        raise ImportFileError(reach)
+    columns = min(worksheet.max_column or MAX_COLUMNS, MAX_COLUMNS)
+    for scanned, cells in enumerate(worksheet.iter_rows(max_col=columns), start=1):
+        if scanned > MAX_SCANNED_ROWS:
+            raise ImportFileError(reach)
         number = next((cell.row for cell in cells if getattr(cell, "row", None)), None)
         if number is not None:
             yield number, [cell.value for cell in cells]

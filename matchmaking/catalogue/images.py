@@ -13,13 +13,16 @@ from config.i18n import gettext as _
 from matchmaking.catalogue.products import enqueue, own_product
 from matchmaking.errors import NotFound, ValidationFailed
 from matchmaking.models import Account, ProductImage
+from matchmaking.offload import in_thread
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_SIDE = 1600
 MAX_IMAGES = 8
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
-# Decompression bombs: refuse absurd pixel counts before decoding them.
-Image.MAX_IMAGE_PIXELS = 40_000_000
+# Decompression bombs: a photo's header gives its size, refused above this before decoding
+# (Pillow's own check only refuses above twice its MAX_IMAGE_PIXELS).
+MAX_PIXELS = 24_000_000
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
 
 def _normalised(content: bytes) -> tuple[bytes, int, int]:
@@ -28,7 +31,10 @@ def _normalised(content: bytes) -> tuple[bytes, int, int]:
         raise ValidationFailed({"image": _("The image is larger than 5 MB.")})
     try:
         with Image.open(io.BytesIO(content)) as probe:
-            kind = probe.format
+            kind, (width, height) = probe.format, probe.size
+            if width * height > MAX_PIXELS:
+                raise ValidationFailed({"image": _("The image has too many pixels (at most "
+                                                   "24 million, such as 6000 × 4000).")})
             probe.verify()
         if kind not in ALLOWED_FORMATS:
             raise ValidationFailed({"image": _("Upload a JPEG, PNG or WebP image.")})
@@ -43,6 +49,18 @@ def _normalised(content: bytes) -> tuple[bytes, int, int]:
         raise ValidationFailed({"image": _("Upload a JPEG, PNG or WebP image.")}) from None
 
 
+def _write_whole(target: Path, data: bytes) -> None:
+    """Write `data` to `target` completely or not at all (a full disk leaves no half file)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".part")
+    try:
+        partial.write_bytes(data)
+        partial.replace(target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
 async def add_image(
     actor: Account | None, product_id: int, content: bytes, *, media_dir: Path
 ) -> ProductImage:
@@ -50,11 +68,10 @@ async def add_image(
     product = await own_product(actor, product_id)
     if await ProductImage.filter(product=product).count() >= MAX_IMAGES:
         raise ValidationFailed({"image": _("A product has at most 8 photos.")})
-    data, width, height = _normalised(content)
+    data, width, height = await in_thread(_normalised, content)
     relative = Path("products") / str(product.id) / f"{uuid.uuid4().hex}.webp"
     target = media_dir / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    _write_whole(target, data)
     try:
         async with in_transaction():
             position = await ProductImage.filter(product=product).count()

@@ -23,6 +23,7 @@ from matchmaking.clock import now_utc
 from matchmaking.enums import ProductStatus
 from matchmaking.errors import ValidationFailed
 from matchmaking.models import Account, Product
+from matchmaking.offload import in_thread
 from matchmaking.places import fold
 from matchmaking.sheets import (
     ROW,
@@ -277,7 +278,7 @@ async def import_products(
     producer has no profile yet, Forbidden for other roles.
     """
     producer = await own_producer(actor)
-    sheet = read_sheet(filename, content, PRODUCT_COLUMNS)
+    sheet = await in_thread(read_sheet, filename, content, PRODUCT_COLUMNS)
     report = ImportReport(filename=filename, dry_run=dry_run, rows=len(sheet.rows),
                           ignored_columns=sheet.ignored_columns)
     rows, report.problems = _check_rows(sheet)

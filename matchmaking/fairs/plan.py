@@ -27,6 +27,7 @@ from matchmaking.models import (
     Product,
 )
 from matchmaking.places import short_province_name
+from matchmaking.spreadsheets import safe_row
 
 SCALE = 16  # SVG pixels per grid unit
 MARGIN = 4
@@ -192,6 +193,7 @@ def directory_csv(entries: list[DirectoryEntry]) -> str:
     writer.writerow([_("Booths"), _("Exhibitor"), _("Province"), _("Zone"), _("Stars"),
                      _("Products")])
     for entry in entries:
-        writer.writerow([" ".join(entry.booths), entry.exhibitor, entry.province, entry.zone,
-                         entry.stars or "", "; ".join(p.name for p in entry.products)])
+        writer.writerow(safe_row([" ".join(entry.booths), entry.exhibitor, entry.province,
+                                  entry.zone, entry.stars or "",
+                                  "; ".join(p.name for p in entry.products)]))
     return out.getvalue()
