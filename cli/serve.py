@@ -81,7 +81,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     try:
         run(with_database(settings, _ok))
         with search_server(settings, share=False) as live:
-            export_search(live)
+            export_search(live, runs_jobs=workers == 1)
             client = _client(live)
             run(with_database(live, lambda: _catch_up(client, catch_up_index)))
             os.environ["OCOP_RUN_SCHEDULER"] = "1" if workers == 1 else "0"

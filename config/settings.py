@@ -47,6 +47,7 @@ class Settings:
     default_language: str
     log_level: str
     search_index_prefix: str = "ocop"
+    meili_search_key: Secret | None = None
     public_url: str = "http://127.0.0.1:8000"
     public_url_set: bool = False
     shutdown_grace_seconds: int = 10
@@ -121,6 +122,7 @@ def load_settings(env_file: str | Path = ".env") -> Settings:
             public_url=public_url or recorded_public_url(var_dir) or derived_public_url(host, port),
             public_url_set=bool(public_url),
             shutdown_grace_seconds=config("SHUTDOWN_GRACE_SECONDS", cast=int, default=10),
+            meili_search_key=config("MEILI_SEARCH_KEY", cast=Secret, default=None),
             secure_cookies=config("SECURE_COOKIES", cast=bool, default=False),
             smtp_host=config("SMTP_HOST", cast=str, default=None) or None,
             smtp_port=config("SMTP_PORT", cast=int, default=25),

@@ -16,7 +16,7 @@ from config.errors import ConfigError
 from config.settings import Settings, persistent_secret
 from matchmaking.clock import today_in_vietnam
 from search.binary import ensure_binary
-from search.client import SearchClient
+from search.client import SearchClient, translated_errors
 from search.datadir import DataDirBusy, read_address
 from search.errors import SearchAuthError, SearchError, SearchUnavailable
 from search.server import EmbeddedMeili
@@ -34,6 +34,28 @@ def search_client_for(settings: Settings) -> SearchClient | None:
     return SearchClient(settings.meili_url, key, prefix=settings.search_index_prefix)
 
 
+def search_reader_for(settings: Settings, full: SearchClient | None) -> SearchClient | None:
+    """A client like `full` that can only search (MEILI_SEARCH_KEY), or `full` without one."""
+    if full is None or not settings.meili_search_key:
+        return full
+    return SearchClient(full.url, str(settings.meili_search_key), prefix=full.prefix,
+                        timeout=full.timeout)
+
+
+def search_only_key(client: SearchClient) -> str:
+    """The key that may only search this platform's indexes, created once with the master key."""
+    name = f"{client.prefix}-search-only"
+    with translated_errors():
+        for key in client.raw.get_keys({"limit": 1000}).results:
+            if key.name == name:
+                return str(key.key)
+        created = client.raw.create_key({
+            "name": name, "description": "OCOP Connect web pages: search only",
+            "actions": ["search"], "indexes": [f"{client.prefix}_*"], "expiresAt": None,
+        })
+    return str(created.key)
+
+
 @contextlib.contextmanager
 def search_server(settings: Settings, *, share: bool = True) -> Iterator[Settings]:
     """Yield settings that point at a usable Meilisearch, starting our own when none is set.
@@ -49,9 +71,8 @@ def search_server(settings: Settings, *, share: bool = True) -> Iterator[Setting
         yield settings
         return
     binary = ensure_binary(settings.meili_cache_dir, settings.meili_bin)
-    key = None
-    if settings.env != "development":
-        key = persistent_secret(settings.var_dir / "meili_master_key")
+    # Always a key, in development too: else any local process could plant products.
+    key = persistent_secret(settings.var_dir / "meili_master_key")
     server = EmbeddedMeili(
         binary=binary,
         data_dir=settings.meili_data_dir,
@@ -74,9 +95,7 @@ def search_server(settings: Settings, *, share: bool = True) -> Iterator[Setting
             time.sleep(0.2)
     log.info("Meilisearch %s started at %s", binary.name, server.url)
     try:
-        yield replace(
-            settings, meili_url=server.url, meili_master_key=Secret(key) if key else None
-        )
+        yield replace(settings, meili_url=server.url, meili_master_key=Secret(key))
     finally:
         server.stop()
         log.info("Meilisearch stopped")
@@ -106,12 +125,21 @@ def _check_access(client: SearchClient, url: str) -> None:
         raise ConfigError(f"Meilisearch at {url}: {exc}") from None
 
 
-def export_search(settings: Settings) -> None:
-    """Hand Meilisearch's address to uvicorn's worker processes through the environment."""
+def export_search(settings: Settings, *, runs_jobs: bool) -> None:
+    """Hand Meilisearch's address and keys to uvicorn's worker processes (environment).
+
+    The workers read with a search-only key; the master key goes to them only when they also
+    run the jobs, which write the index.
+    """
     if settings.meili_url:
         os.environ["MEILI_URL"] = settings.meili_url
-    if settings.meili_master_key:
+    client = search_client_for(settings)
+    if client is not None and settings.meili_master_key:
+        os.environ["MEILI_SEARCH_KEY"] = search_only_key(client)
+    if runs_jobs and settings.meili_master_key:
         os.environ["MEILI_MASTER_KEY"] = str(settings.meili_master_key)
+    else:
+        os.environ.pop("MEILI_MASTER_KEY", None)
 
 
 async def catch_up_index(client: SearchClient) -> None:

@@ -20,7 +20,7 @@ from config.settings import Settings, load_settings, session_secret
 from matchmaking.database import close_database, open_database
 from matchmaking.errors import DomainError
 from search.client import SearchClient
-from search.runtime import search_client_for
+from search.runtime import search_client_for, search_reader_for
 from web import errors
 from web.api import auth as api_auth
 from web.api import catalogue as api_catalogue
@@ -86,7 +86,8 @@ def create_app(
 ) -> Starlette:
     """Build the app. Tests pass `manage_database=False` when they own the connection."""
     settings = settings or load_settings()
-    search = search or search_client_for(settings)
+    jobs_search = search or search_client_for(settings)
+    search = search_reader_for(settings, jobs_search)
     secret = session_secret(settings)
 
     @contextlib.asynccontextmanager
@@ -100,7 +101,7 @@ def create_app(
 
             leadership = leadership_for(settings.database_url, settings.var_dir)
             if await leadership.try_acquire():
-                scheduler = start_scheduler(settings, search)
+                scheduler = start_scheduler(settings, jobs_search)
             else:
                 log.info("jobs run in another process (`ocop worker`)")
                 leadership = None
