@@ -15,7 +15,7 @@ from matchmaking.fairs.allocation import allocate_due_fairs
 from matchmaking.meetings.schedule import schedule_due_sessions
 from search.client import SearchClient
 from search.errors import SearchError
-from search.indexer import sync_outbox
+from search.indexer import reindex, reindex_pending, sync_outbox
 
 log = logging.getLogger(__name__)
 
@@ -35,14 +35,17 @@ async def search_sync(context: JobContext) -> str:
     """Drain the search outbox into Meilisearch."""
     if context.search is None:
         return "search not configured; outbox kept"
-    total = 0
+    total, rebuilt = 0, ""
     try:
+        if await reindex_pending():
+            report = await reindex(context.search, today=today_in_vietnam())
+            rebuilt = f"interrupted rebuild finished ({report.documents} products rebuilt); "
         while (sent := await sync_outbox(context.search, today=today_in_vietnam())) > 0:
             total += sent
     except SearchError as exc:
         log.warning("search sync paused: %s", exc)
         return f"search unavailable after {total} changes; will retry"
-    return f"{total} changes indexed"
+    return f"{rebuilt}{total} changes indexed"
 
 
 async def send_email(context: JobContext) -> str:

@@ -44,6 +44,8 @@ async def _product_documents(today: date, after_id: int, limit: int) -> list[dic
 
 
 SETTINGS_STATE = "search-settings"
+REINDEX_STATE = "search-reindex"
+BUILD_SUFFIX = "_build_"
 
 
 def settings_fingerprint() -> str:
@@ -81,7 +83,11 @@ async def reindex(
     """Build a fresh index from the database, then swap it in: searches never see a gap."""
     started = time.perf_counter()
     live_uid = await ensure_index(client)
-    fresh_uid = f"{live_uid}_build_{int(time.time() * 1000)}"
+    # Marked first: if Meilisearch or this process dies before the swap, the next search-sync
+    # run rebuilds again (and the live index serves meanwhile, untouched).
+    await JobState.update_or_create(name=REINDEX_STATE, defaults={"cursor": {"pending": True}})
+    await _drop_unfinished_builds(client, live_uid)
+    fresh_uid = f"{live_uid}{BUILD_SUFFIX}{int(time.time() * 1000)}"
     await _create_index(client, fresh_uid)
     fresh = client.raw.index(fresh_uid)
     # Outbox rows written before the read are covered by the rebuild; later ones stay queued.
@@ -108,7 +114,21 @@ async def reindex(
     await JobState.update_or_create(
         name=SETTINGS_STATE, defaults={"cursor": {"fingerprint": settings_fingerprint()}}
     )
+    await JobState.filter(name=REINDEX_STATE).delete()
     return ReindexReport(count, time.perf_counter() - started, live_uid)
+
+
+async def reindex_pending() -> bool:
+    """Whether a rebuild was started and never swapped in (Meilisearch or the process died)."""
+    return await JobState.exists(name=REINDEX_STATE)
+
+
+async def _drop_unfinished_builds(client: SearchClient, live_uid: str) -> None:
+    existing = await acall(client, client.raw.get_indexes, {"limit": 1000})
+    for index in existing["results"]:
+        if index.uid.startswith(live_uid + BUILD_SUFFIX):
+            task = await acall(client, client.raw.delete_index, index.uid)
+            await acall(client, client.wait, task.task_uid)
 
 
 async def sync_outbox(client: SearchClient, *, today: date, limit: int = 1_000) -> int:

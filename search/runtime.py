@@ -145,7 +145,13 @@ def export_search(settings: Settings, *, runs_jobs: bool) -> None:
 async def catch_up_index(client: SearchClient) -> None:
     """Rebuild the index when it does not hold what the database says is published."""
     from matchmaking.models import Product
-    from search.indexer import ensure_index, indexed_fingerprint, reindex, settings_fingerprint
+    from search.indexer import (
+        ensure_index,
+        indexed_fingerprint,
+        reindex,
+        reindex_pending,
+        settings_fingerprint,
+    )
 
     uid = await ensure_index(client)
     stats = await asyncio.to_thread(client.call, client.raw.index(uid).get_stats)
@@ -156,4 +162,7 @@ async def catch_up_index(client: SearchClient) -> None:
         await reindex(client, today=today_in_vietnam())
     elif await indexed_fingerprint() != settings_fingerprint():
         log.info("index settings changed: rebuilding")
+        await reindex(client, today=today_in_vietnam())
+    elif await reindex_pending():
+        log.info("the last rebuild was interrupted: rebuilding")
         await reindex(client, today=today_in_vietnam())

@@ -33,7 +33,11 @@ from web.api import products as api_products
 from web.auth import AuthMiddleware
 from web.csrf import CsrfMiddleware
 from web.limits import BodyLimitMiddleware, BodyTooLarge
-from web.middleware import LanguageMiddleware, SecurityHeadersMiddleware
+from web.middleware import (
+    DatabaseUnavailableMiddleware,
+    LanguageMiddleware,
+    SecurityHeadersMiddleware,
+)
 from web.templating import make_templates
 from web.views import accounts, admin, fair_admin, home, imports, producer
 from web.views import buyer as buyer_views
@@ -123,6 +127,7 @@ def create_app(
         routes=routes(settings),
         middleware=[
             Middleware(SecurityHeadersMiddleware, hsts=settings.production),
+            Middleware(DatabaseUnavailableMiddleware),
             Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
             Middleware(LanguageMiddleware),
             Middleware(CsrfMiddleware, secure=settings.cookies_secure),

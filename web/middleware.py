@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from http.cookies import SimpleCookie
 
 from starlette.datastructures import MutableHeaders
@@ -27,6 +28,8 @@ SECURITY_HEADERS = {
 HSTS = "max-age=31536000; includeSubDomains"
 
 LANGUAGE_COOKIE = "lang"
+RETRY_AFTER_SECONDS = 5
+log = logging.getLogger(__name__)
 
 
 class SecurityHeadersMiddleware:
@@ -81,3 +84,52 @@ class LanguageMiddleware:
         if scope["type"] == "http":
             i18n.set_language(language_from_scope(scope))
         await self.app(scope, receive, send)
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` (or what caused it) says the database cannot be reached right now."""
+    import asyncpg
+    from tortoise.exceptions import DBConnectionError, IntegrityError, OperationalError
+
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, IntegrityError):
+            return False
+        if isinstance(seen, DBConnectionError | OperationalError | ConnectionError | TimeoutError
+                      | asyncpg.PostgresConnectionError | asyncpg.InterfaceError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+class DatabaseUnavailableMiddleware:
+    """A lost database connection becomes a 503 with Retry-After, from views and middleware
+    alike; the next request uses a fresh connection."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watching_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watching_send)
+        except Exception as exc:
+            if started or not database_unavailable(exc):
+                raise
+            from starlette.requests import Request
+
+            from web.errors import error_response
+
+            log.warning("database unavailable on %s %s: %s", scope["method"], scope["path"], exc)
+            response = error_response(Request(scope), 503)
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            await response(scope, receive, send)
