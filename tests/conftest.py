@@ -55,6 +55,16 @@ def meili_server(session_dir: Path) -> Iterator[EmbeddedMeili]:
     server.stop()
 
 
+def private_meili(data_dir: Path) -> EmbeddedMeili:
+    """A started Meilisearch of a test's own, for tests that stop or kill it."""
+    settings = load_settings(env_file="/nonexistent")
+    server = EmbeddedMeili(binary=ensure_binary(settings.meili_cache_dir, settings.meili_bin),
+                           data_dir=data_dir, master_key=secrets.token_urlsafe(24),
+                           production=False)
+    server.start()
+    return server
+
+
 @pytest.fixture(scope="session")
 def search(meili_server: EmbeddedMeili) -> SearchClient:
     return SearchClient(meili_server.url, meili_server.master_key, prefix=f"t{os.getpid()}")

@@ -6,6 +6,8 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from web.middleware import WatchedSend
+
 
 class BodyTooLarge(Exception):
     """The request body is over the limit (raised while a view reads it; handled as 413)."""
@@ -27,7 +29,7 @@ class BodyLimitMiddleware:
                 await error_response(Request(scope), 413)(scope, receive, send)
                 return
         received = 0
-        started = False
+        watched = WatchedSend(send)
 
         async def counting_receive() -> Message:
             nonlocal received
@@ -38,16 +40,11 @@ class BodyLimitMiddleware:
                     raise BodyTooLarge()
             return message
 
-        async def watching_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
         try:
-            await self.app(scope, counting_receive, watching_send)
+            await self.app(scope, counting_receive, watched)
         except BodyTooLarge:
             # Raised outside the views too (a middleware reading a chunked body): still a 413.
-            if started:
+            if watched.started:
                 raise
             from web.errors import error_response
 

@@ -86,6 +86,19 @@ class LanguageMiddleware:
         await self.app(scope, receive, send)
 
 
+class WatchedSend:
+    """A `send` that remembers whether the response has started (then it is too late to
+    answer with an error page instead)."""
+
+    def __init__(self, send: Send) -> None:
+        self.send = send
+        self.started = False
+
+    async def __call__(self, message: Message) -> None:
+        self.started = self.started or message["type"] == "http.response.start"
+        await self.send(message)
+
+
 def database_unavailable(exc: BaseException) -> bool:
     """Whether `exc` (or what caused it) says the database cannot be reached right now."""
     import asyncpg
@@ -113,17 +126,11 @@ class DatabaseUnavailableMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
-
-        async def watching_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
+        watched = WatchedSend(send)
         try:
-            await self.app(scope, receive, watching_send)
+            await self.app(scope, receive, watched)
         except Exception as exc:
-            if started or not database_unavailable(exc):
+            if watched.started or not database_unavailable(exc):
                 raise
             from starlette.requests import Request
 

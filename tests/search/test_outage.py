@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from config.settings import load_settings
 from matchmaking.catalogue import products as catalogue
 from matchmaking.models import Product, SearchOutbox
 from search import products
-from search.binary import ensure_binary
 from search.client import SearchClient
 from search.errors import SearchUnavailable
 from search.indexer import reindex, sync_outbox
-from search.server import EmbeddedMeili
+from tests.conftest import private_meili
 from tests.factories import make_account, make_producer
 
 NEW_PRODUCT = {"name": "Miến dong Bình Liêu", "group": "food", "subgroup": "processed_food",
@@ -25,11 +22,7 @@ NEW_PRODUCT = {"name": "Miến dong Bình Liêu", "group": "food", "subgroup": "
 
 @pytest.mark.slow
 async def test_writes_during_an_outage_reach_the_index_after_restart(db: str, tmp_path: Path) -> None:
-    settings = load_settings(env_file="/nonexistent")
-    server = EmbeddedMeili(binary=ensure_binary(settings.meili_cache_dir, settings.meili_bin),
-                           data_dir=tmp_path / "meili", master_key=secrets.token_urlsafe(24),
-                           production=False)
-    server.start()
+    server = private_meili(tmp_path / "meili")
     client = SearchClient(server.url, server.master_key, prefix="outage", timeout=2)
     account = await make_account("producer")
     await make_producer(owner=account)

@@ -3,20 +3,17 @@ back, and the next search-sync run finishes the rebuild, leaving no half-built i
 
 from __future__ import annotations
 
-import secrets
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from config.settings import load_settings
 from jobs.registry import JobContext, search_sync
 from matchmaking.models import Product
 from search import indexer, products
-from search.binary import ensure_binary
 from search.client import SearchClient
 from search.errors import SearchError
-from search.server import EmbeddedMeili
+from tests.conftest import private_meili
 from tests.factories import make_product
 
 
@@ -27,11 +24,7 @@ def _indexed(client: SearchClient) -> set[int]:
 
 async def test_meilisearch_killed_mid_rebuild(db: str, tmp_path: Path, settings,  # type: ignore[no-untyped-def]
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    base = load_settings(env_file="/nonexistent")
-    server = EmbeddedMeili(binary=ensure_binary(base.meili_cache_dir, base.meili_bin),
-                           data_dir=tmp_path / "meili", master_key=secrets.token_urlsafe(24),
-                           production=False)
-    server.start()
+    server = private_meili(tmp_path / "meili")
     client = SearchClient(server.url, server.master_key, prefix="crash", timeout=2)
     try:
         old = {(await make_product()).id for _ in range(3)}
