@@ -109,7 +109,8 @@ def database_unavailable(exc: BaseException) -> bool:
         if isinstance(seen, IntegrityError):
             return False
         if isinstance(seen, DBConnectionError | OperationalError | ConnectionError | TimeoutError
-                      | asyncpg.PostgresConnectionError | asyncpg.InterfaceError):
+                      | asyncpg.PostgresConnectionError | asyncpg.InterfaceError
+                      | asyncpg.InternalClientError | asyncpg.AdminShutdownError):
             return True
         seen = seen.__cause__ or seen.__context__
     return False
