@@ -94,6 +94,16 @@ def outcome_label(outcome: str) -> str:
     return labels.get(str(outcome), str(outcome))
 
 
+def result_kind_label(kind: str) -> str:
+    labels = {
+        "no_interest": _("No interest"),
+        "follow_up": _("Follow-up"),
+        "mou": _("MOU signed"),
+        "contract": _("Contract signed"),
+    }
+    return labels.get(str(kind), str(kind))
+
+
 def meeting_request_label(status: str) -> str:
     labels = {
         "pending": _("Waiting for an answer"),
@@ -223,4 +233,5 @@ TEMPLATE_GLOBALS.update({
     "booth_kind_label": booth_kind_label,
     "zone_label": zone_label,
     "booth_state_label": booth_state_label,
+    "result_kind_label": result_kind_label,
 })

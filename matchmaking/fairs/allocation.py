@@ -19,6 +19,7 @@ from matchmaking import audit
 from matchmaking.clock import now_utc
 from matchmaking.enums import ApplicationStatus, FairStatus, Role, RunStatus
 from matchmaking.errors import InvalidInstance, NotFound, ValidationFailed
+from matchmaking.fairs.explain import run_reasons
 from matchmaking.fairs.fairs import is_owner, own_fair
 from matchmaking.fairs.grid import MIXED, adjacency
 from matchmaking.fairs.notify import Told, accepted_message, tell_producers, waitlisted_message
@@ -197,6 +198,7 @@ async def publish_allocation(actor: Account | None, fair_id: int, *, public_url:
     if run is None or run.status != RunStatus.DRAFT:
         raise ValidationFailed({"fair": _("There is no draft allocation to publish.")})
     codes = await assigned_codes(fair)
+    reasons = run_reasons(run)
     async with in_transaction():
         run.status = RunStatus.PUBLISHED
         await run.save(update_fields=["status"])
@@ -209,7 +211,8 @@ async def publish_allocation(actor: Account | None, fair_id: int, *, public_url:
             (application, f"booths.{application.status}",
              accepted_message(fair, codes.get(application.id, []))
              if application.status == ApplicationStatus.ACCEPTED
-             else waitlisted_message(fair, application.waitlist_position or 0))
+             else waitlisted_message(fair, application.waitlist_position or 0,
+                                     reasons.get(application.id)))
             for application in applications
         ]
         await tell_producers(fair, told, public_url=public_url)

@@ -64,6 +64,7 @@ class FairInput(TypedDict):
     groups_admitted: list[str]
     province_cap: float | None
     first_timer_share: float
+    buyers_auto_approved: bool
 
 
 def validate_fair(data: Mapping[str, Any]) -> FairInput:
@@ -129,6 +130,7 @@ def validate_fair(data: Mapping[str, Any]) -> FairInput:
         "certified_only": _flag(data.get("certified_only", False)),
         "groups_admitted": sorted(set(groups), key=GROUPS.index), "province_cap": cap,
         "first_timer_share": share,
+        "buyers_auto_approved": _flag(data.get("buyers_auto_approved", False)),
     }
 
 

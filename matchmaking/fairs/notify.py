@@ -10,6 +10,7 @@ from typing import cast
 
 from config import i18n
 from config.i18n import gettext as _
+from matchmaking.fairs.explain import Reason
 from matchmaking.models import Account, BoothApplication, Fair, Producer
 from matchmaking.notifications import Message, notify_all
 
@@ -51,11 +52,13 @@ def accepted_message(fair: Fair, codes: list[str]) -> Callable[[], tuple[str, st
     )
 
 
-def waitlisted_message(fair: Fair, position: int) -> Callable[[], tuple[str, str]]:
+def waitlisted_message(fair: Fair, position: int,
+                       reason: Reason | None = None) -> Callable[[], tuple[str, str]]:
     return lambda: (
         _("{fair}: you are on the waitlist").format(fair=fair.name),
         _("You are number {position} on the waitlist. If booths become free we will offer them "
-          "to you.").format(position=position),
+          "to you.").format(position=position)
+        + (" " + _("Why: {reason}").format(reason=reason.words) if reason else ""),
     )
 
 

@@ -36,6 +36,8 @@ class Fair(Model):
     groups_admitted: fields.Field[list[str]] = fields.JSONField(default=list)
     province_cap = fields.FloatField(null=True)
     first_timer_share = fields.FloatField(default=0.0)
+    buyers_auto_approved = fields.BooleanField(default=False)
+    visitors = fields.IntField(null=True)
     status = fields.CharEnumField(FairStatus, max_length=10, default=FairStatus.DRAFT)
     created_at = fields.DatetimeField(auto_now_add=True)
 
@@ -128,6 +130,7 @@ class BoothApplication(Model):
         ApplicationStatus, max_length=10, default=ApplicationStatus.SUBMITTED
     )
     waitlist_position = fields.IntField(null=True)
+    onsite_sales_vnd = fields.BigIntField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

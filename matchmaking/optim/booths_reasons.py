@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
-from matchmaking.optim.booths_core import Group, Problem
+from matchmaking.optim.booths_core import Group, Problem, build_problem
+from matchmaking.optim.booths_model import parse_booth_instance
 
 NO_ZONE = "no_zone"
 TOO_BIG = "too_big"
@@ -38,3 +40,11 @@ def waitlist_reasons(problem: Problem, assignment: Mapping[int, Group]) -> dict[
         else:
             reasons[app] = OUTRANKED
     return reasons
+
+
+def empty_floor_reasons(instance: Mapping[str, Any]) -> dict[str, str]:
+    """Applications that cannot get a booth whatever the others do: id -> no_zone or too_big."""
+    problem = build_problem(parse_booth_instance(instance))
+    apps = problem.instance.applications
+    return {apps[a].id: why for a, why in sorted(waitlist_reasons(problem, {}).items())
+            if why in (NO_ZONE, TOO_BIG)}
