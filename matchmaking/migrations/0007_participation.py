@@ -13,7 +13,7 @@ _restore_indexes = importlib.import_module(
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0004_web_sessions')]
+    dependencies = [('models', '0008_email_retry')]
 
     initial = False
 
