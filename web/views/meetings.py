@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from config.i18n import current_language
 from config.i18n import gettext as _
 from config.settings import Settings
 from matchmaking.clock import now_utc
@@ -19,6 +20,7 @@ from matchmaking.meetings import agenda as meeting_agenda
 from matchmaking.meetings import closing as meeting_closing
 from matchmaking.meetings import schedule as meeting_schedule
 from matchmaking.meetings import sessions as meetings
+from matchmaking.meetings import suggestions as meeting_suggestions
 from matchmaking.meetings import unscheduled as meeting_unscheduled
 from matchmaking.meetings.parties import eligible, profiles
 from matchmaking.permissions import require_account, require_role
@@ -89,8 +91,10 @@ async def session_directory(request: Request) -> Response:
         if actor is not None and actor.role == Role.BUYER:  # not registered (yet): register first
             return _back(f"/meetings/sessions/{session.id}/register")
         raise
+    suggestions = await meeting_suggestions.suggested_meetings(actor, session.id,
+                                                               language=current_language())
     return _page(request, "directory.html", {
-        "session": session, "people": people, "query": query,
+        "session": session, "people": people, "query": query, "suggestions": suggestions,
         "open": now_utc() < session.request_deadline})
 
 
