@@ -154,3 +154,9 @@ class ResultKind(StrEnum):
     FOLLOW_UP = "follow_up"
     MOU = "mou"
     CONTRACT = "contract"
+
+
+class PaymentStatus(StrEnum):
+    DUE = "due"
+    PAID = "paid"
+    WAIVED = "waived"

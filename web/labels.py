@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from config.i18n import gettext as _
+from matchmaking.fairs.notify import invoice_text
 
 
 def role_label(role: str) -> str:
@@ -118,7 +121,7 @@ def side_label(side: str) -> str:
     return {"buyer": _("Buyer"), "exhibitor": _("Exhibitor")}.get(str(side), str(side))
 
 
-TEMPLATE_GLOBALS = {
+TEMPLATE_GLOBALS: dict[str, Callable[..., str]] = {
     "role_label": role_label,
     "group_label": group_label,
     "subgroup_label": subgroup_label,
@@ -234,4 +237,5 @@ TEMPLATE_GLOBALS.update({
     "zone_label": zone_label,
     "booth_state_label": booth_state_label,
     "result_kind_label": result_kind_label,
+    "invoice_text": invoice_text,
 })

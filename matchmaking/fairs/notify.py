@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import cast
 
 from config import i18n
+from config.i18n import format_vnd
 from config.i18n import gettext as _
 from matchmaking.fairs.explain import Reason
 from matchmaking.models import Account, BoothApplication, Fair, Producer
@@ -44,11 +45,26 @@ def dates(fair: Fair) -> str:
     return start if start == end else f"{start} – {end}"
 
 
-def accepted_message(fair: Fair, codes: list[str]) -> Callable[[], tuple[str, str]]:
+def invoice_text(application: BoothApplication) -> str:
+    """The fee lines of the acceptance message and the producer's page, in the current language."""
+    fee = application.fee_vnd or 0
+    if fee <= 0:
+        return ""
+    support = application.support_vnd or 0
+    if support:
+        return _("Booth fee: {fee}; support from the programme: {support}; to pay: {due}.").format(
+            fee=format_vnd(fee), support=format_vnd(support), due=format_vnd(fee - support))
+    return _("Booth fee: {fee}.").format(fee=format_vnd(fee))
+
+
+def accepted_message(fair: Fair, codes: list[str], application: BoothApplication | None = None
+                     ) -> Callable[[], tuple[str, str]]:
+    """The acceptance, with the booth fee and support when the application has them."""
     return lambda: (
         _("{fair}: your booth application is accepted").format(fair=fair.name),
-        _("Your booths: {codes}. {venue}, {dates}.").format(
+        " ".join(filter(None, [_("Your booths: {codes}. {venue}, {dates}.").format(
             codes=", ".join(codes), venue=fair.venue, dates=dates(fair)),
+            invoice_text(application) if application is not None else ""])),
     )
 
 

@@ -19,6 +19,7 @@ from matchmaking.clock import today_in_vietnam
 from matchmaking.enums import ApplicationStatus, MeetingStatus, ResultKind, Role
 from matchmaking.errors import ValidationFailed
 from matchmaking.fairs.fairs import own_fair
+from matchmaking.fairs.fees import support_spent
 from matchmaking.fairs.policy import main_group
 from matchmaking.fairs.queries import application_products, producer_of
 from matchmaking.meetings.checkin import is_no_show, present
@@ -85,6 +86,7 @@ class FairResults:
     by_province: dict[str, Tally] = field(default_factory=dict)
     deals: list[Deal] = field(default_factory=list)
     sales: list[tuple[str, int]] = field(default_factory=list)
+    support_spent: int = 0
 
     @property
     def onsite_sales(self) -> int:
@@ -152,6 +154,7 @@ async def fair_results(fair: Fair, *, now: datetime) -> FairResults:
                                          ).order_by("producer__name").values_list(
         "producer__name", "onsite_sales_vnd")
     results.sales = [(str(name), int(value)) for name, value in rows]
+    results.support_spent = support_spent(await BoothApplication.filter(fair=fair))
     return results
 
 
@@ -201,6 +204,7 @@ class ProgrammeRow:
     tally: Tally = field(default_factory=Tally)
     onsite_sales: int = 0
     visitors: int = 0
+    support_spent: int = 0
 
 
 async def programme_results(actor: Account | None, *, now: datetime) -> list[ProgrammeRow]:
@@ -220,6 +224,7 @@ async def programme_results(actor: Account | None, *, now: datetime) -> list[Pro
             setattr(row.tally, name, getattr(row.tally, name) + getattr(results.total, name))
         row.onsite_sales += results.onsite_sales
         row.visitors += fair.visitors or 0
+        row.support_spent += results.support_spent
     return sorted(rows.values(), key=lambda r: (-r.year, r.province))
 
 

@@ -34,6 +34,7 @@ def results_workbook(results: FairResults, *, group_label: Callable[[str], str],
         [_("Contract value (đồng)"), total.contract_value],
         [_("On-site sales (đồng)"), results.onsite_sales],
         [_("Visitors"), results.visitors if results.visitors is not None else ""],
+        [_("Booth-fee support spent (đồng)"), results.support_spent],
     ):
         summary.append(row)
     heading = [_("MOUs"), _("MOU value (đồng)"), _("Contracts"), _("Contract value (đồng)")]

@@ -3,7 +3,7 @@ from tortoise.migrations import operations as ops
 import functools
 import importlib
 from json import dumps, loads
-from matchmaking.enums import RegistrationStatus, ResultKind
+from matchmaking.enums import PaymentStatus, RegistrationStatus, ResultKind
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.migrations.constraints import CheckConstraint
@@ -69,6 +69,36 @@ class Migration(migrations.Migration):
             name='visitors',
             field=fields.IntField(null=True),
         ),
+        ops.AddField(
+            model_name='Fair',
+            name='support_share',
+            field=fields.FloatField(null=True),
+        ),
+        ops.AddField(
+            model_name='Fair',
+            name='support_amount_vnd',
+            field=fields.BigIntField(null=True),
+        ),
+        ops.AddField(
+            model_name='Fair',
+            name='support_budget_vnd',
+            field=fields.BigIntField(null=True),
+        ),
+        ops.AddField(
+            model_name='BoothApplication',
+            name='fee_vnd',
+            field=fields.BigIntField(null=True),
+        ),
+        ops.AddField(
+            model_name='BoothApplication',
+            name='support_vnd',
+            field=fields.BigIntField(default=0),
+        ),
+        ops.AddField(
+            model_name='BoothApplication',
+            name='payment_status',
+            field=fields.CharEnumField(default=PaymentStatus.DUE, description='DUE: due\nPAID: paid\nWAIVED: waived', enum_type=PaymentStatus, max_length=8),
+        ),
         ops.AddConstraint(
             model_name='MeetingParticipant',
             constraint=CheckConstraint(check="side IN ('buyer', 'exhibitor')", name='participant_side_valid'),
@@ -92,6 +122,18 @@ class Migration(migrations.Migration):
         ops.AddConstraint(
             model_name='MeetingResult',
             constraint=CheckConstraint(check='quantity IS NULL OR quantity > 0', name='meeting_result_quantity_positive'),
+        ),
+        ops.AddConstraint(
+            model_name='Fair',
+            constraint=CheckConstraint(check='support_share IS NULL OR (support_share > 0 AND support_share <= 1)', name='fair_support_share_range'),
+        ),
+        ops.AddConstraint(
+            model_name='BoothApplication',
+            constraint=CheckConstraint(check="payment_status IN ('due', 'paid', 'waived')", name='application_payment_status_valid'),
+        ),
+        ops.AddConstraint(
+            model_name='BoothApplication',
+            constraint=CheckConstraint(check='support_vnd >= 0', name='application_support_nonnegative'),
         ),
         # The CHECK constraints rebuild SQLite tables, which drops their composite unique keys.
         ops.RunPython(_restore_indexes, ops.RunPython.noop),

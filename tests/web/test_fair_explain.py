@@ -17,9 +17,10 @@ from tests.web.test_fairs import AFTER_CLOSE, bearer
 async def test_dashboard_and_manage_page_warn_before_the_run(client: httpx.AsyncClient) -> None:
     fair, _apps = await mismatched_fair()
     organiser = await Account.get(id=fair.organiser_id)  # type: ignore[attr-defined]
+    await Account.filter(id=organiser.id).update(language="en")
     await log_in(client, organiser.email)
     for path in (f"/organiser/fairs/{fair.id}", f"/organiser/fairs/{fair.id}/dashboard"):
-        page = await client.get(path, headers={"Accept-Language": "en"})
+        page = await client.get(path)
         assert 'id="allocation-warnings"' in page.text, path
         assert "has no zone and the halls have no mixed booth" in page.text
         assert "has 3 booths for 4 booths applied for" in page.text

@@ -19,6 +19,7 @@ from matchmaking.fairs import allocation as fairs_allocation
 from matchmaking.fairs import changes as fairs_changes
 from matchmaking.fairs import closing as fairs_closing
 from matchmaking.fairs import fairs
+from matchmaking.fairs import fees as fairs_fees
 from matchmaking.fairs import layout as fairs_layout
 from matchmaking.fairs import pages as fairs_pages
 from matchmaking.fairs import stats as fairs_stats
@@ -74,6 +75,9 @@ def _fair_values(fair: Fair) -> dict[str, str]:
         "province_cap": f"{fair.province_cap * 100:g}" if fair.province_cap else "",
         "first_timer_share": f"{fair.first_timer_share * 100:g}",
         "buyers_auto_approved": "1" if fair.buyers_auto_approved else "",
+        "support_share": f"{fair.support_share * 100:g}" if fair.support_share else "",
+        "support_amount_vnd": str(fair.support_amount_vnd or ""),
+        "support_budget_vnd": str(fair.support_budget_vnd or ""),
     }
 
 
@@ -257,6 +261,24 @@ async def move(request: Request) -> Response:
     return RedirectResponse(f"/organiser/fairs/{fair.id}/allocation?moved=1", status_code=303)
 
 
+async def payment(request: Request) -> Response:
+    """The organiser sets an exhibitor's payment status: due, paid or waived."""
+    actor = current_account(request)
+    fair_id = _fair_id(request)
+    form = await request.form()
+    await fairs_fees.set_payment(actor, fair_id, int(request.path_params["application_id"]),
+                                 str(form.get("payment_status", "")))
+    return RedirectResponse(f"/organiser/fairs/{fair_id}/allocation?paid=1", status_code=303)
+
+
+async def remind(request: Request) -> Response:
+    """Remind every exhibitor whose booth fee is still due."""
+    told = await fairs_fees.remind_unpaid(current_account(request), _fair_id(request),
+                                          public_url=public_url(request))
+    return RedirectResponse(f"/organiser/fairs/{_fair_id(request)}/allocation?reminded={told}",
+                            status_code=303)
+
+
 async def cancel(request: Request) -> Response:
     actor = current_account(request)
     fair = await fairs.own_fair(actor, _fair_id(request))
@@ -298,6 +320,9 @@ routes = [
     Route(f"{FAIR}/allocation/publish", publish, methods=["POST"], name="publish_allocation"),
     Route(f"{FAIR}/instance.json", export_instance, name="fair_instance"),
     Route(f"{FAIR}/dashboard", dashboard, name="fair_dashboard"),
+    Route(f"{FAIR}/applications/{{application_id:int}}/payment", payment, methods=["POST"],
+          name="set_payment"),
+    Route(f"{FAIR}/payments/remind", remind, methods=["POST"], name="remind_payments"),
     Route(f"{FAIR}/applications/{{application_id:int}}/move", move, methods=["POST"],
           name="move_exhibitor"),
     Route(f"{FAIR}/applications/{{application_id:int}}/cancel", cancel, methods=["POST"],

@@ -26,6 +26,7 @@ from tests.matchmaking.fairs.test_allocation import organiser_of, statuses, two_
 from tests.matchmaking.fairs.test_explain import mismatched_fair
 from tests.matchmaking.fairs.test_fairs import NOW
 from tests.matchmaking.meetings import test_sessions as m
+from tests.matchmaking.meetings.test_sessions import english  # noqa: F401 - autouse: English
 
 
 async def test_closing_early_tells_applicants_and_allows_allocation_at_once(db: str) -> None:
