@@ -139,3 +139,24 @@ class EmailStatus(StrEnum):
 def sql_in(enum: type[StrEnum]) -> str:
     """A SQL list of an enum's values, for CHECK constraints."""
     return "(" + ", ".join(f"'{member.value}'" for member in enum) + ")"
+
+
+class RegistrationStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class ResultKind(StrEnum):
+    """What came of a B2B meeting, as one side reports it."""
+
+    NO_INTEREST = "no_interest"
+    FOLLOW_UP = "follow_up"
+    MOU = "mou"
+    CONTRACT = "contract"
+
+
+class PaymentStatus(StrEnum):
+    DUE = "due"
+    PAID = "paid"
+    WAIVED = "waived"

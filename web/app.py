@@ -45,6 +45,8 @@ from web.views import demands as demand_views
 from web.views import fairs as fair_views
 from web.views import inbox as inbox_views
 from web.views import meetings as meeting_views
+from web.views import registration as registration_views
+from web.views import results as results_views
 from web.views import search as search_views
 
 log = logging.getLogger(__name__)
@@ -67,6 +69,8 @@ def routes(settings: Settings) -> list[BaseRoute]:
         *imports.routes,
         *api_auth.routes,
         *meeting_views.routes,
+        *registration_views.routes,
+        *results_views.routes,
         *api_meetings.routes,
         *api_catalogue.routes,
         *api_matching.routes,

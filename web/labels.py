@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from config.i18n import gettext as _
+from matchmaking.fairs.notify import invoice_text
 
 
 def role_label(role: str) -> str:
@@ -94,6 +97,16 @@ def outcome_label(outcome: str) -> str:
     return labels.get(str(outcome), str(outcome))
 
 
+def result_kind_label(kind: str) -> str:
+    labels = {
+        "no_interest": _("No interest"),
+        "follow_up": _("Follow-up"),
+        "mou": _("MOU signed"),
+        "contract": _("Contract signed"),
+    }
+    return labels.get(str(kind), str(kind))
+
+
 def meeting_request_label(status: str) -> str:
     labels = {
         "pending": _("Waiting for an answer"),
@@ -108,7 +121,7 @@ def side_label(side: str) -> str:
     return {"buyer": _("Buyer"), "exhibitor": _("Exhibitor")}.get(str(side), str(side))
 
 
-TEMPLATE_GLOBALS = {
+TEMPLATE_GLOBALS: dict[str, Callable[..., str]] = {
     "role_label": role_label,
     "group_label": group_label,
     "subgroup_label": subgroup_label,
@@ -223,4 +236,6 @@ TEMPLATE_GLOBALS.update({
     "booth_kind_label": booth_kind_label,
     "zone_label": zone_label,
     "booth_state_label": booth_state_label,
+    "result_kind_label": result_kind_label,
+    "invoice_text": invoice_text,
 })

@@ -20,6 +20,7 @@ from config.i18n import speaking
 from matchmaking import audit
 from matchmaking.catalogue.products import check_organisation
 from matchmaking.clock import now_utc
+from matchmaking.demands.fair_deals import contracted, fair_deals
 from matchmaking.enums import (
     BuyerKind,
     DemandStatus,
@@ -244,9 +245,10 @@ async def own_demand(actor: Account | None, demand_id: int, *, lock: bool = Fals
 
 
 async def accepted_quantity(demand: Demand) -> int:
-    """How much of the demand accepted quotes cover, in the demand's unit."""
+    """How much of the demand accepted quotes and contracts signed at fairs cover, in the
+    demand's unit."""
     rows = await Quote.filter(demand=demand, status=QuoteStatus.ACCEPTED).values("quantity")
-    return sum(int(row["quantity"]) for row in rows)
+    return sum(int(row["quantity"]) for row in rows) + contracted(await fair_deals(demand))
 
 
 def not_open_error(demand: Demand) -> ValidationFailed:

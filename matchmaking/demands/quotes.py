@@ -32,6 +32,7 @@ from matchmaking.demands.demands import (
     parse_whole,
     speaking,
 )
+from matchmaking.demands.fair_deals import FairDeal, fair_deals
 from matchmaking.enums import DemandStatus, ProductStatus, QuoteStatus, Role
 from matchmaking.errors import NotFound, ValidationFailed
 from matchmaking.models import (
@@ -329,6 +330,7 @@ class DemandOverview:
     shortfall: int
     quotes: list[QuoteRow]
     accepted: int
+    fair_deals: list[FairDeal]
 
 
 async def demand_overview(actor: Account | None, demand_id: int, *, matches: int = 20) -> DemandOverview:
@@ -342,4 +344,5 @@ async def demand_overview(actor: Account | None, demand_id: int, *, matches: int
     shortfall = max(demand.quantity - sum(s.quantity for s in shares), 0) if shares else 0
     return DemandOverview(
         demand=demand, matches=list(ranked), shares=list(shares), shortfall=shortfall,
-        quotes=await _compare(demand), accepted=await accepted_quantity(demand))
+        quotes=await _compare(demand), accepted=await accepted_quantity(demand),
+        fair_deals=await fair_deals(demand))

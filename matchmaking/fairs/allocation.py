@@ -19,7 +19,9 @@ from matchmaking import audit
 from matchmaking.clock import now_utc
 from matchmaking.enums import ApplicationStatus, FairStatus, Role, RunStatus
 from matchmaking.errors import InvalidInstance, NotFound, ValidationFailed
+from matchmaking.fairs.explain import run_reasons
 from matchmaking.fairs.fairs import is_owner, own_fair
+from matchmaking.fairs.fees import price_allocation
 from matchmaking.fairs.grid import MIXED, adjacency
 from matchmaking.fairs.notify import Told, accepted_message, tell_producers, waitlisted_message
 from matchmaking.fairs.policy import COMPETITOR_PENALTY, main_group, preference_bonus, weight
@@ -168,9 +170,11 @@ async def _save_run(
         for position, application_id in enumerate(waitlist, start=1):
             applications[application_id].status = ApplicationStatus.WAITLISTED
             applications[application_id].waitlist_position = position
+        await price_allocation(fair, applications, assignments, instance)
         if applications:
-            await BoothApplication.bulk_update(list(applications.values()),
-                                               fields=["status", "waitlist_position"])
+            await BoothApplication.bulk_update(
+                list(applications.values()),
+                fields=["status", "waitlist_position", "fee_vnd", "support_vnd"])
         fair.status = FairStatus.ALLOCATED
         await fair.save(update_fields=["status"])
         await audit.record("allocation.run", actor=actor, target_type="fair", target_id=fair.id,
@@ -197,6 +201,7 @@ async def publish_allocation(actor: Account | None, fair_id: int, *, public_url:
     if run is None or run.status != RunStatus.DRAFT:
         raise ValidationFailed({"fair": _("There is no draft allocation to publish.")})
     codes = await assigned_codes(fair)
+    reasons = run_reasons(run)
     async with in_transaction():
         run.status = RunStatus.PUBLISHED
         await run.save(update_fields=["status"])
@@ -207,9 +212,10 @@ async def publish_allocation(actor: Account | None, fair_id: int, *, public_url:
         ).order_by("id")
         told: list[Told] = [
             (application, f"booths.{application.status}",
-             accepted_message(fair, codes.get(application.id, []))
+             accepted_message(fair, codes.get(application.id, []), application)
              if application.status == ApplicationStatus.ACCEPTED
-             else waitlisted_message(fair, application.waitlist_position or 0))
+             else waitlisted_message(fair, application.waitlist_position or 0,
+                                     reasons.get(application.id)))
             for application in applications
         ]
         await tell_producers(fair, told, public_url=public_url)

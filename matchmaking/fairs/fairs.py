@@ -64,6 +64,7 @@ class FairInput(TypedDict):
     groups_admitted: list[str]
     province_cap: float | None
     first_timer_share: float
+    buyers_auto_approved: bool
 
 
 def validate_fair(data: Mapping[str, Any]) -> FairInput:
@@ -118,6 +119,7 @@ def validate_fair(data: Mapping[str, Any]) -> FairInput:
     share = _percent(text.get("first_timer_share") or "0")
     if share is None:
         errors["first_timer_share"] = _("Enter a percentage from 0 to 100.")
+    support = _support(text, errors)
     if errors:
         raise ValidationFailed(errors)
     assert province is not None and starts is not None and ends is not None
@@ -129,7 +131,28 @@ def validate_fair(data: Mapping[str, Any]) -> FairInput:
         "certified_only": _flag(data.get("certified_only", False)),
         "groups_admitted": sorted(set(groups), key=GROUPS.index), "province_cap": cap,
         "first_timer_share": share,
+        "buyers_auto_approved": _flag(data.get("buyers_auto_approved", False)), **support,
     }
+
+
+def _support(text: Mapping[str, str], errors: dict[str, str]) -> dict[str, Any]:
+    """The support policy's fields: a share (percent) or an amount, and a budget (đồng)."""
+    from matchmaking.fairs.grid import parse_price
+
+    values: dict[str, Any] = {"support_share": None, "support_amount_vnd": None,
+                              "support_budget_vnd": None}
+    if text.get("support_share"):
+        values["support_share"] = _percent(text["support_share"])
+        if not values["support_share"]:
+            errors["support_share"] = _("Enter a percentage above 0 and up to 100, or leave it empty.")
+    for name in ("support_amount_vnd", "support_budget_vnd"):
+        if text.get(name):
+            values[name] = parse_price(text[name])
+            if values[name] is None or values[name] < 0:
+                errors[name] = _("Enter a whole number of đồng, or leave it empty.")
+    if values["support_share"] and values["support_amount_vnd"]:
+        errors["support_amount_vnd"] = _("Give either a share or an amount, not both.")
+    return values
 
 
 def is_owner(actor: Account | None, fair: Fair) -> bool:

@@ -9,7 +9,9 @@ from collections.abc import Callable, Sequence
 from typing import cast
 
 from config import i18n
+from config.i18n import format_vnd
 from config.i18n import gettext as _
+from matchmaking.fairs.explain import Reason
 from matchmaking.models import Account, BoothApplication, Fair, Producer
 from matchmaking.notifications import Message, notify_all
 
@@ -43,19 +45,36 @@ def dates(fair: Fair) -> str:
     return start if start == end else f"{start} – {end}"
 
 
-def accepted_message(fair: Fair, codes: list[str]) -> Callable[[], tuple[str, str]]:
+def invoice_text(application: BoothApplication) -> str:
+    """The fee lines of the acceptance message and the producer's page, in the current language."""
+    fee = application.fee_vnd or 0
+    if fee <= 0:
+        return ""
+    support = application.support_vnd or 0
+    if support:
+        return _("Booth fee: {fee}; support from the programme: {support}; to pay: {due}.").format(
+            fee=format_vnd(fee), support=format_vnd(support), due=format_vnd(fee - support))
+    return _("Booth fee: {fee}.").format(fee=format_vnd(fee))
+
+
+def accepted_message(fair: Fair, codes: list[str], application: BoothApplication | None = None
+                     ) -> Callable[[], tuple[str, str]]:
+    """The acceptance, with the booth fee and support when the application has them."""
     return lambda: (
         _("{fair}: your booth application is accepted").format(fair=fair.name),
-        _("Your booths: {codes}. {venue}, {dates}.").format(
+        " ".join(filter(None, [_("Your booths: {codes}. {venue}, {dates}.").format(
             codes=", ".join(codes), venue=fair.venue, dates=dates(fair)),
+            invoice_text(application) if application is not None else ""])),
     )
 
 
-def waitlisted_message(fair: Fair, position: int) -> Callable[[], tuple[str, str]]:
+def waitlisted_message(fair: Fair, position: int,
+                       reason: Reason | None = None) -> Callable[[], tuple[str, str]]:
     return lambda: (
         _("{fair}: you are on the waitlist").format(fair=fair.name),
         _("You are number {position} on the waitlist. If booths become free we will offer them "
-          "to you.").format(position=position),
+          "to you.").format(position=position)
+        + (" " + _("Why: {reason}").format(reason=reason.words) if reason else ""),
     )
 
 

@@ -9,6 +9,8 @@ from typing import cast
 from matchmaking.catalogue.products import producer_profile
 from matchmaking.enums import ApplicationStatus, ProductStatus, Role
 from matchmaking.fairs.applications import product_problem
+from matchmaking.fairs.diagnose import Warning, allocation_warnings, waitlist_reason
+from matchmaking.fairs.explain import Reason, run_reasons
 from matchmaking.fairs.fairs import Window, is_owner, own_fair, visible_fair, window
 from matchmaking.fairs.layout import booths_of, halls_of
 from matchmaking.fairs.plan import FloorPlan, assignments_visible, floor_plan
@@ -35,6 +37,7 @@ class FairPage:
     my_booths: list[str]
     is_owner: bool
     plan: FloorPlan
+    reason: Reason | None = None
 
 
 async def my_application(actor: Account | None, fair: Fair) -> BoothApplication | None:
@@ -55,7 +58,7 @@ async def fair_page(actor: Account | None, fair_id: int, *, now: datetime) -> Fa
         codes = sorted(str(code) for code in await BoothAssignment.filter(
             application=application).values_list("booth__code", flat=True))
     return FairPage(fair, window(fair, now), application, codes, is_owner(actor, fair),
-                    await floor_plan(fair, actor))
+                    await floor_plan(fair, actor), await waitlist_reason(application))
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,7 @@ class FairOverview:
     codes: dict[int, list[str]]
     run: AllocationRun | None
     window: Window
+    warnings: list[Warning]
 
 
 async def fair_overview(actor: Account | None, fair_id: int, *, now: datetime) -> FairOverview:
@@ -108,7 +112,7 @@ async def fair_overview(actor: Account | None, fair_id: int, *, now: datetime) -
         .order_by("status", "waitlist_position", "id")
     return FairOverview(fair, await halls_of(fair), counts, applications,
                         await application_products(applications), await assigned_codes(fair),
-                        await latest_run(fair), window(fair, now))
+                        await latest_run(fair), window(fair, now), await allocation_warnings(fair))
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,7 @@ class Waiting:
     application_id: int
     position: int | None
     producer: str
+    reason: Reason | None
 
 
 @dataclass(frozen=True)
@@ -130,10 +135,12 @@ class AllocationReview:
     codes: dict[int, list[str]]
     free: list[Booth]
     products: dict[int, list[Product]]
+    reasons: dict[int, Reason]
 
     @property
     def waitlist(self) -> list[Waiting]:
-        return [Waiting(a.id, a.waitlist_position, producer_of(a).name) for a in self.waitlisted]
+        return [Waiting(a.id, a.waitlist_position, producer_of(a).name, self.reasons.get(a.id))
+                for a in self.waitlisted]
 
 
 async def allocation_review(actor: Account | None, fair_id: int) -> AllocationReview:
@@ -148,5 +155,6 @@ async def allocation_review(actor: Account | None, fair_id: int) -> AllocationRe
     waitlisted = [a for a in applications if a.status == ApplicationStatus.WAITLISTED]
     taken = {code for items in codes.values() for code in items}
     free = [b for b in await booths_of(fair) if b.code not in taken]
-    return AllocationReview(fair, await latest_run(fair), accepted, waitlisted, codes, free,
-                            await application_products(applications))
+    run = await latest_run(fair)
+    return AllocationReview(fair, run, accepted, waitlisted, codes, free,
+                            await application_products(applications), run_reasons(run))

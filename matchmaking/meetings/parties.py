@@ -2,7 +2,8 @@
 
 Exhibitors are producers with an accepted booth application at the fair; while the fair has no
 accepted application at all (booths not allocated yet), producers with a submitted one. Buyers are
-every active buyer account with a buyer profile: fairs have no buyer registration.
+active buyer accounts with a buyer profile whose registration for the session is approved
+(meetings/registration.py).
 """
 
 from __future__ import annotations
@@ -10,8 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import cast
 
-from matchmaking.enums import ApplicationStatus, Role
-from matchmaking.models import Account, BoothApplication, BoothAssignment, Buyer, Fair, Producer
+from matchmaking.enums import ApplicationStatus, RegistrationStatus, Role
+from matchmaking.models import (
+    Account,
+    BoothApplication,
+    BoothAssignment,
+    Buyer,
+    Fair,
+    MeetingParticipant,
+    MeetingSession,
+    Producer,
+)
 
 BUYER, EXHIBITOR = "buyer", "exhibitor"
 
@@ -69,20 +79,27 @@ async def exhibitors(fair: Fair) -> list[Party]:
             for p in producers if p.owner_id in accounts]
 
 
-async def buyers() -> list[Party]:
-    rows = await Buyer.filter(owner_id__isnull=False, owner__is_active=True,
+async def registered_buyer_ids(session: MeetingSession) -> list[int]:
+    """Accounts of the buyers approved for the session."""
+    rows = await MeetingParticipant.filter(session=session, side=BUYER,
+                                           status=RegistrationStatus.APPROVED
+                                           ).values_list("account_id", flat=True)
+    return [int(r) for r in cast(list[int], rows)]
+
+
+async def buyers(session: MeetingSession) -> list[Party]:
+    """The session's buyers: approved registrations of active buyer accounts."""
+    rows = await Buyer.filter(owner_id__in=await registered_buyer_ids(session), owner__is_active=True,
                               owner__role=Role.BUYER).select_related("owner").order_by("name")
     return [_buyer_party(b, cast(Account, b.owner)) for b in rows]
 
 
-async def eligible(fair: Fair) -> dict[int, str]:
-    """The side of every account that may take part in the fair's sessions, by account id."""
-    producers = await exhibitor_producers(fair)
+async def eligible(session: MeetingSession) -> dict[int, str]:
+    """The side of every account that may take part in the session, by account id."""
+    producers = await exhibitor_producers(cast(Fair, session.fair))
     sides = {p.owner_id: EXHIBITOR for p in producers if p.owner_id is not None}
-    owners = await Buyer.filter(owner_id__isnull=False, owner__is_active=True,
-                                owner__role=Role.BUYER).values_list("owner_id", flat=True)
-    for account_id in cast(list[int], owners):
-        sides[int(account_id)] = BUYER
+    for party in await buyers(session):
+        sides[party.account_id] = BUYER
     return sides
 
 
@@ -107,11 +124,16 @@ async def profiles(account_ids: set[int], fair: Fair | None = None) -> dict[int,
     return found
 
 
-async def party_of(actor: Account, fair: Fair) -> Party | None:
-    """The actor as a participant of the fair, or None if it may not take part."""
+async def party_of(actor: Account, fair: Fair, session: MeetingSession | None = None
+                   ) -> Party | None:
+    """The actor as a participant of the fair (of the session, when given: a buyer needs its
+    approved registration), or None if it may not take part."""
     if actor.role == Role.BUYER:
         buyer = await Buyer.get_or_none(owner=actor)
-        return _buyer_party(buyer, actor) if buyer else None
+        if buyer is None or (session is not None
+                             and actor.id not in await registered_buyer_ids(session)):
+            return None
+        return _buyer_party(buyer, actor)
     if actor.role == Role.PRODUCER:
         producer = await Producer.get_or_none(owner=actor)
         if producer and producer.id in {p.id for p in await exhibitor_producers(fair)}:

@@ -17,6 +17,7 @@ The policy where the spec leaves a choice:
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
@@ -29,6 +30,7 @@ from matchmaking.clock import local_time
 from matchmaking.enums import MeetingRequestStatus, MeetingStatus, RunStatus
 from matchmaking.errors import NotFound, ValidationFailed
 from matchmaking.meetings.parties import Party, eligible, profiles
+from matchmaking.meetings.registration import declarations
 from matchmaking.meetings.sessions import (
     LIVE,
     fair_of,
@@ -38,7 +40,14 @@ from matchmaking.meetings.sessions import (
     slot_times,
     speaking,
 )
-from matchmaking.models import Account, AllocationRun, Meeting, MeetingRequest, MeetingSession
+from matchmaking.models import (
+    Account,
+    AllocationRun,
+    Meeting,
+    MeetingParticipant,
+    MeetingRequest,
+    MeetingSession,
+)
 from matchmaking.notifications import Message, notify_all
 from matchmaking.optim.meetings import schedule_meetings
 
@@ -77,13 +86,25 @@ def pairs_of(requests: list[MeetingRequest], sides: dict[int, str]) -> list[Pair
     return pairs
 
 
-def build_instance(session: MeetingSession, pairs: list[Pair]) -> dict[str, Any]:
-    """The optimiser's instance (specs/meeting-scheduling.md) for a session."""
+def _participant(account: int, declared: MeetingParticipant | None) -> dict[str, Any]:
+    entry: dict[str, Any] = {"id": f"a-{account}"}
+    if declared is not None and declared.unavailable:
+        entry["unavailable"] = sorted(declared.unavailable)
+    if declared is not None and declared.max_meetings is not None:
+        entry["max_meetings"] = declared.max_meetings
+    return entry
+
+
+def build_instance(session: MeetingSession, pairs: list[Pair],
+                   declared: Mapping[int, MeetingParticipant] | None = None) -> dict[str, Any]:
+    """The optimiser's instance (specs/meeting-scheduling.md) for a session, with the slots each
+    participant declared it cannot attend and its meeting limit."""
     accounts = sorted({p.a for p in pairs} | {p.b for p in pairs})
+    declared = declared or {}
     return {
         "slots": [t.strftime("%Y-%m-%dT%H:%M") for t in slot_times(session)],
         "tables": session.tables,
-        "participants": [{"id": f"a-{account}"} for account in accounts],
+        "participants": [_participant(account, declared.get(account)) for account in accounts],
         "requests": [{"id": f"r-{p.request_id}", "a": f"a-{p.a}", "b": f"a-{p.b}",
                       "weight": p.weight} for p in pairs],
     }
@@ -185,8 +206,8 @@ async def run_schedule(session: MeetingSession, *, now: datetime, public_url: st
     if now >= session_end(session):
         raise ValidationFailed({"session": _("This session is over.")})
     requests = await MeetingRequest.filter(session=session, status__in=LIVE)
-    pairs = pairs_of(requests, await eligible(fair_of(session)))
-    instance = build_instance(session, pairs)
+    pairs = pairs_of(requests, await eligible(session))
+    instance = build_instance(session, pairs, await declarations(session))
     result = await asyncio.to_thread(schedule_meetings, instance, time_limit=time_limit, seed=seed)
     publish = now >= session.request_deadline
     run = await write_schedule(session, instance, result, publish=publish, actor=actor,
@@ -382,7 +403,7 @@ async def session_schedule(session: MeetingSession) -> Schedule:
     meetings = await Meeting.filter(session=session).select_related("request").order_by(
         "slot", "table_number")
     requests = await MeetingRequest.filter(session=session, status__in=LIVE)
-    pairs = pairs_of(requests, await eligible(fair_of(session)))
+    pairs = pairs_of(requests, await eligible(session))
     placed_ids = {m.request_id for m in meetings}
     ids = {r.requester_id for r in requests} | {r.recipient_id for r in requests}
     ids |= {a for m in meetings for a in _sides(m)}

@@ -4,7 +4,8 @@ Who takes part in a fair's sessions:
 
 - exhibitors: producers with an accepted booth application at the fair; while the fair has no
   accepted application at all (booths not allocated yet), producers with a submitted one;
-- buyers: every buyer account with a buyer profile (fairs have no buyer registration).
+- buyers: buyer accounts with a buyer profile whose registration for the session is approved
+  (meetings/registration.py); any buyer may see the sessions and register.
 
 Requests go between a buyer and an exhibitor, either way. They are made, answered and cancelled
 until the session's request deadline; then the scheduler (matchmaking/meeting_schedule.py) places
@@ -183,9 +184,9 @@ async def create_session(
 async def participant(actor: Account | None, session: MeetingSession) -> Party:
     """The actor as a participant of the session's fair; Forbidden if it is not one."""
     account = require_role(actor, Role.BUYER, Role.PRODUCER)
-    party = await party_of(account, fair_of(session))
+    party = await party_of(account, fair_of(session), session)
     if party is None:
-        raise Forbidden("not a participant of this fair")
+        raise Forbidden("not a participant of this session")
     return party
 
 
@@ -200,7 +201,7 @@ async def directory(actor: Account | None, session_id: int, *, query: str = "") 
     """Who the actor may ask to meet: buyers see exhibitors, exhibitors see buyers."""
     session = await visible_session(actor, session_id)
     me = await participant(actor, session)
-    others = await exhibitors(fair_of(session)) if me.side == BUYER else await buyers()
+    others = await exhibitors(fair_of(session)) if me.side == BUYER else await buyers(session)
     words = query.strip().lower()
     if words:
         others = [p for p in others if words in p.name.lower() or words in p.contact.lower()]
@@ -233,7 +234,7 @@ async def request_meeting(
     if recipient_id == me.account_id:
         raise ValidationFailed({"recipient": _("You cannot ask to meet yourself.")})
     recipient = await Account.get_or_none(id=recipient_id, is_active=True)
-    other = await party_of(recipient, fair_of(session)) if recipient else None
+    other = await party_of(recipient, fair_of(session), session) if recipient else None
     if recipient is None or other is None:
         raise ValidationFailed({"recipient": _("This account does not take part in this fair.")})
     if other.side == me.side:

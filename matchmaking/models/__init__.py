@@ -18,6 +18,7 @@ from matchmaking.models.fairs import (
     Hall,
 )
 from matchmaking.models.meetings import Meeting, MeetingRequest, MeetingSession
+from matchmaking.models.participation import MeetingParticipant, MeetingResult
 from matchmaking.models.system import AuditLog, EmailMessage, JobState, Notification, SearchOutbox
 
 __all__ = [
@@ -37,7 +38,9 @@ __all__ = [
     "JobState",
     "Match",
     "Meeting",
+    "MeetingParticipant",
     "MeetingRequest",
+    "MeetingResult",
     "MeetingSession",
     "Notification",
     "PasswordResetToken",

@@ -8,7 +8,14 @@ from tortoise import fields
 from tortoise.migrations.constraints import CheckConstraint
 from tortoise.models import Model
 
-from matchmaking.enums import ApplicationStatus, BoothKind, FairStatus, RunStatus, sql_in
+from matchmaking.enums import (
+    ApplicationStatus,
+    BoothKind,
+    FairStatus,
+    PaymentStatus,
+    RunStatus,
+    sql_in,
+)
 
 if TYPE_CHECKING:
     from matchmaking.models.accounts import Account
@@ -36,6 +43,11 @@ class Fair(Model):
     groups_admitted: fields.Field[list[str]] = fields.JSONField(default=list)
     province_cap = fields.FloatField(null=True)
     first_timer_share = fields.FloatField(default=0.0)
+    buyers_auto_approved = fields.BooleanField(default=False)
+    visitors = fields.IntField(null=True)
+    support_share = fields.FloatField(null=True)
+    support_amount_vnd = fields.BigIntField(null=True)
+    support_budget_vnd = fields.BigIntField(null=True)
     status = fields.CharEnumField(FairStatus, max_length=10, default=FairStatus.DRAFT)
     created_at = fields.DatetimeField(auto_now_add=True)
 
@@ -56,6 +68,10 @@ class Fair(Model):
                 name="fair_first_timer_share_range",
             ),
             CheckConstraint(check=f"status IN {sql_in(FairStatus)}", name="fair_status_valid"),
+            CheckConstraint(
+                check="support_share IS NULL OR (support_share > 0 AND support_share <= 1)",
+                name="fair_support_share_range",
+            ),
         ]
 
 
@@ -128,6 +144,10 @@ class BoothApplication(Model):
         ApplicationStatus, max_length=10, default=ApplicationStatus.SUBMITTED
     )
     waitlist_position = fields.IntField(null=True)
+    onsite_sales_vnd = fields.BigIntField(null=True)
+    fee_vnd = fields.BigIntField(null=True)
+    support_vnd = fields.BigIntField(default=0)
+    payment_status = fields.CharEnumField(PaymentStatus, max_length=8, default=PaymentStatus.DUE)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -140,6 +160,11 @@ class BoothApplication(Model):
             CheckConstraint(
                 check=f"status IN {sql_in(ApplicationStatus)}", name="application_status_valid"
             ),
+            CheckConstraint(
+                check=f"payment_status IN {sql_in(PaymentStatus)}",
+                name="application_payment_status_valid",
+            ),
+            CheckConstraint(check="support_vnd >= 0", name="application_support_nonnegative"),
         ]
 
 

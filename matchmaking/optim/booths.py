@@ -12,6 +12,7 @@ from matchmaking.optim.booths_colgen import lp_bound
 from matchmaking.optim.booths_core import Group, Problem, build_problem, objective
 from matchmaking.optim.booths_model import BoothInstance, parse_booth_instance
 from matchmaking.optim.booths_packing import Packing, integral_data, solve_packing
+from matchmaking.optim.booths_reasons import waitlist_reasons
 from matchmaking.optim.booths_search import greedy, improve
 from matchmaking.optim.budget import Budget
 
@@ -59,9 +60,11 @@ def allocate_booths(
         bound = math.floor(bound + 1e-6)
     # HiGHS works to a 1e-6 tolerance; never report a bound below the solution in hand.
     bound = max(bound, value)
+    apps = problem.instance.applications
     return {
         "assignments": _assignments(problem, assignment),
         "waitlist": _waitlist(problem, assignment),
+        "reasons": {apps[a].id: why for a, why in sorted(waitlist_reasons(problem, assignment).items())},
         "objective": float(value),
         "bound": float(bound),
         "status": "optimal" if bound - value <= 1e-6 * max(1.0, abs(value)) else "feasible",

@@ -21,6 +21,8 @@ BOOTHS = {
          "weight": 400, "preferences": {"A-01": 20}},
         {"id": "mat-ong", "province": "8", "category": "honey", "zones": ["food", "mixed"],
          "booths": 1, "weight": 300, "preferences": {}},
+        {"id": "det-may", "province": "8", "category": "craft", "zones": ["craft"], "booths": 1,
+         "weight": 300, "preferences": {}},
     ],
     "rules": {"province_cap": None, "competitor_penalty": 30},
 }
@@ -47,6 +49,8 @@ def test_allocate_booths_prints_the_result(tmp_path: Path) -> None:
     answer = json.loads(result.stdout)
     assert answer["assignments"]["htx-che"] and answer["assignments"]["mat-ong"] == ["A-03"]
     assert answer["status"] == "optimal" and answer["bound"] == answer["objective"]
+    assert answer["waitlist"] == ["det-may"]
+    assert answer["reasons"] == {"det-may": "no_zone"}
 
 
 def test_schedule_meetings_prints_the_result(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from tests.matchmaking.meetings.test_sessions import (
     make_fair,
     organiser_of,
     parse_ics,
+    register,
     unescape,
 )
 from tests.web.helpers import log_in, post_form
@@ -80,7 +81,13 @@ async def test_buyer_finds_exhibitors_and_asks_to_meet(client: httpx.AsyncClient
     session = await open_session(fair)
     exhibitor = await make_exhibitor(fair, name="HTX Miến dong Bình Liêu")
     buyer = await make_buyer("Chuỗi Bác Tôm")
+    await Fair.filter(id=fair.id).update(buyers_auto_approved=True)
     await as_user(client, buyer)
+    unregistered = await client.get(f"/meetings/sessions/{session.id}")
+    assert unregistered.headers["location"] == f"/meetings/sessions/{session.id}/register"
+    registered = await post_form(client, f"/meetings/sessions/{session.id}/register",
+                                 {"company": "Chuỗi Bác Tôm", "available": ["0", "1", "2", "3"]})
+    assert registered.status_code == 303
     directory = await client.get(f"/meetings/sessions/{session.id}")
     assert "HTX Miến dong Bình Liêu" in directory.text
     assert "Chuỗi Bác Tôm" not in directory.text  # buyers see exhibitors only
@@ -124,6 +131,7 @@ async def scheduled_fair(client: httpx.AsyncClient) -> tuple[MeetingSession, lis
     buyers = [await make_buyer(f"Siêu thị {n}") for n in ("Hapro", "Co.op")]
     exhibitors = [await make_exhibitor(fair, name=f"HTX {n}") for n in ("Chè Tân Cương", "Mật ong")]
     for buyer in buyers:
+        await register(buyer, session)
         for exhibitor in exhibitors:
             await MeetingRequest.create(session=session, requester=buyer, recipient=exhibitor,
                                         message="Gặp nhé, anh/chị", status="accepted")
@@ -207,6 +215,7 @@ async def test_api_request_answer_agenda_and_schedule(client: httpx.AsyncClient)
     fair = await fair_soon()
     session = await open_session(fair)
     buyer, exhibitor = await make_buyer(), await make_exhibitor(fair)
+    await register(buyer, session)
     as_buyer, as_exhibitor = await bearer(client, buyer), await bearer(client, exhibitor)
     as_organiser = await bearer(client, organiser_of(fair))
     url = f"/api/meetings/sessions/{session.id}/requests"

@@ -42,6 +42,7 @@ class FairJson(TypedDict):
     groups_admitted: list[str]
     province_cap: float | None
     first_timer_share: float
+    buyers_auto_approved: bool
     status: FairStatus
 
 
@@ -96,9 +97,14 @@ class HolderJson(TypedDict):
 
 
 class WaitingJson(TypedDict):
+    """A waitlisted application; reason is no_zone, too_big, province_cap or outranked, and
+    reason_text the same in words for the producer."""
+
     application_id: int
     position: int | None
     producer: str
+    reason: str | None
+    reason_text: str | None
 
 
 class AllocationJson(RunJson):
@@ -154,6 +160,7 @@ def fair_json(fair: Fair) -> FairJson:
         "booth_fee_vnd": fair.booth_fee_vnd, "min_stars": fair.min_stars,
         "certified_only": fair.certified_only, "groups_admitted": list(fair.groups_admitted),
         "province_cap": fair.province_cap, "first_timer_share": fair.first_timer_share,
+        "buyers_auto_approved": fair.buyers_auto_approved,
         "status": FairStatus(fair.status),
     }
 
@@ -298,7 +305,10 @@ async def get_allocation(request: Request) -> Response:
     if fairs.is_owner(actor, fair):
         review = await fairs_pages.allocation_review(actor, fair.id)
         body["waitlist"] = [{"application_id": w.application_id, "position": w.position,
-                             "producer": w.producer} for w in review.waitlist]
+                             "producer": w.producer,
+                             "reason": w.reason.code if w.reason else None,
+                             "reason_text": w.reason.words if w.reason else None}
+                            for w in review.waitlist]
     return JSONResponse(body)
 
 

@@ -17,10 +17,13 @@ from matchmaking.errors import ValidationFailed
 from matchmaking.fairs import adjust as fairs_adjust
 from matchmaking.fairs import allocation as fairs_allocation
 from matchmaking.fairs import changes as fairs_changes
+from matchmaking.fairs import closing as fairs_closing
 from matchmaking.fairs import fairs
+from matchmaking.fairs import fees as fairs_fees
 from matchmaking.fairs import layout as fairs_layout
 from matchmaking.fairs import pages as fairs_pages
 from matchmaking.fairs import stats as fairs_stats
+from matchmaking.fairs.diagnose import allocation_warnings
 from matchmaking.models import Fair
 from matchmaking.permissions import require_role
 from matchmaking.places import province_codes, short_province_name
@@ -71,6 +74,10 @@ def _fair_values(fair: Fair) -> dict[str, str]:
         "certified_only": "1" if fair.certified_only else "",
         "province_cap": f"{fair.province_cap * 100:g}" if fair.province_cap else "",
         "first_timer_share": f"{fair.first_timer_share * 100:g}",
+        "buyers_auto_approved": "1" if fair.buyers_auto_approved else "",
+        "support_share": f"{fair.support_share * 100:g}" if fair.support_share else "",
+        "support_amount_vnd": str(fair.support_amount_vnd or ""),
+        "support_budget_vnd": str(fair.support_budget_vnd or ""),
     }
 
 
@@ -89,7 +96,8 @@ async def new_fair(request: Request) -> Response:
                                               "first_timer_share": "0"}), [])
     values, lists = await _multi(request)
     data = {**values, "groups_admitted": lists["groups_admitted"],
-            "certified_only": values.get("certified_only", "")}
+            "certified_only": values.get("certified_only", ""),
+            "buyers_auto_approved": values.get("buyers_auto_approved", "")}
     try:
         fair = await fairs.create_fair(actor, data)
     except ValidationFailed as exc:
@@ -105,7 +113,8 @@ async def edit_fair(request: Request) -> Response:
         return _fair_form(request, FormState(_fair_values(fair)), list(fair.groups_admitted), fair)
     values, lists = await _multi(request)
     data = {**values, "groups_admitted": lists["groups_admitted"],
-            "certified_only": values.get("certified_only", "")}
+            "certified_only": values.get("certified_only", ""),
+            "buyers_auto_approved": values.get("buyers_auto_approved", "")}
     try:
         await fairs.update_fair(actor, fair.id, data)
     except ValidationFailed as exc:
@@ -128,7 +137,7 @@ async def _manage(request: Request, fair: Fair, *, grid: FormState | None = None
                                    "aisle_every_columns": "4", "aisle_every_rows": "2",
                                    "aisle_width": "2"}),
         "grid_zones": grid_zones or [], "import_errors": import_errors or {},
-        "errors": errors or {}, **_choices(),
+        "warnings": page.warnings, "errors": errors or {}, **_choices(),
     }, status_code=status_code)
 
 
@@ -188,6 +197,31 @@ async def run_now(request: Request) -> Response:
     return RedirectResponse(f"/organiser/fairs/{fair.id}/allocation", status_code=303)
 
 
+async def close_now(request: Request) -> Response:
+    """Close applications before the deadline, then allocate at once (a draft to review)."""
+    actor = current_account(request)
+    fair = await fairs.own_fair(actor, _fair_id(request))
+    try:
+        await fairs_closing.close_applications(actor, fair.id, now=now_utc(),
+                                               public_url=public_url(request))
+        await fairs_allocation.run_now(actor, fair.id, time_limit=RUN_NOW_SECONDS)
+    except ValidationFailed as exc:
+        return await _manage(request, await fairs.own_fair(actor, fair.id), errors=exc.errors,
+                             status_code=422)
+    return RedirectResponse(f"/organiser/fairs/{fair.id}/allocation?closed=1", status_code=303)
+
+
+async def preview(request: Request) -> Response:
+    """What an allocation would give now: nothing saved, nobody notified."""
+    actor = current_account(request)
+    fair = await fairs.own_fair(actor, _fair_id(request))
+    try:
+        result = await fairs_closing.preview_allocation(actor, fair.id, time_limit=RUN_NOW_SECONDS)
+    except ValidationFailed as exc:
+        return await _manage(request, fair, errors=exc.errors, status_code=422)
+    return render(request, "fairs/preview.html", {"fair": fair, "preview": result})
+
+
 async def export_instance(request: Request) -> Response:
     fair = await fairs.own_fair(current_account(request), _fair_id(request))
     instance = await fairs_allocation.build_instance(fair)
@@ -197,12 +231,13 @@ async def export_instance(request: Request) -> Response:
 
 
 async def _review(request: Request, fair: Fair, errors: dict[str, str] | None = None,
-                  status_code: int = 200) -> Response:
+                  status_code: int = 200, typed: str = "") -> Response:
     page = await fairs_pages.allocation_review(current_account(request), fair.id)
     return render(request, "fairs/review.html", {
         "fair": page.fair, "run": page.run, "accepted": page.accepted,
         "waitlisted": page.waitlisted, "codes": page.codes, "free": page.free,
-        "products": page.products, "errors": errors or {},
+        "products": page.products, "errors": errors or {}, "reasons": page.reasons,
+        "typed": typed,
     }, status_code=status_code)
 
 
@@ -222,8 +257,26 @@ async def move(request: Request) -> Response:
                                           public_url=public_url(request))
     except ValidationFailed as exc:
         errors = {f"move-{application_id}": " ".join(exc.errors.values())}
-        return await _review(request, fair, errors, 422)
+        return await _review(request, fair, errors, 422, typed=", ".join(codes))
     return RedirectResponse(f"/organiser/fairs/{fair.id}/allocation?moved=1", status_code=303)
+
+
+async def payment(request: Request) -> Response:
+    """The organiser sets an exhibitor's payment status: due, paid or waived."""
+    actor = current_account(request)
+    fair_id = _fair_id(request)
+    form = await request.form()
+    await fairs_fees.set_payment(actor, fair_id, int(request.path_params["application_id"]),
+                                 str(form.get("payment_status", "")))
+    return RedirectResponse(f"/organiser/fairs/{fair_id}/allocation?paid=1", status_code=303)
+
+
+async def remind(request: Request) -> Response:
+    """Remind every exhibitor whose booth fee is still due."""
+    told = await fairs_fees.remind_unpaid(current_account(request), _fair_id(request),
+                                          public_url=public_url(request))
+    return RedirectResponse(f"/organiser/fairs/{_fair_id(request)}/allocation?reminded={told}",
+                            status_code=303)
 
 
 async def cancel(request: Request) -> Response:
@@ -247,7 +300,8 @@ async def publish(request: Request) -> Response:
 async def dashboard(request: Request) -> Response:
     fair = await fairs.own_fair(current_account(request), _fair_id(request))
     return render(request, "fairs/dashboard.html", {
-        "fair": fair, "figures": await fairs_stats.dashboard(fair)})
+        "fair": fair, "figures": await fairs_stats.dashboard(fair),
+        "warnings": await allocation_warnings(fair)})
 
 
 FAIR = "/organiser/fairs/{fair_id:int}"
@@ -261,9 +315,14 @@ routes = [
     Route(f"{FAIR}/halls/import", import_csv, methods=["POST"], name="import_booths"),
     Route(f"{FAIR}/allocation", review, name="review_allocation"),
     Route(f"{FAIR}/allocation/run", run_now, methods=["POST"], name="run_allocation"),
+    Route(f"{FAIR}/close", close_now, methods=["POST"], name="close_applications"),
+    Route(f"{FAIR}/allocation/preview", preview, methods=["POST"], name="preview_allocation"),
     Route(f"{FAIR}/allocation/publish", publish, methods=["POST"], name="publish_allocation"),
     Route(f"{FAIR}/instance.json", export_instance, name="fair_instance"),
     Route(f"{FAIR}/dashboard", dashboard, name="fair_dashboard"),
+    Route(f"{FAIR}/applications/{{application_id:int}}/payment", payment, methods=["POST"],
+          name="set_payment"),
+    Route(f"{FAIR}/payments/remind", remind, methods=["POST"], name="remind_payments"),
     Route(f"{FAIR}/applications/{{application_id:int}}/move", move, methods=["POST"],
           name="move_exhibitor"),
     Route(f"{FAIR}/applications/{{application_id:int}}/cancel", cancel, methods=["POST"],

@@ -40,7 +40,7 @@ async def fair_page(request: Request) -> Response:
     return render(request, "fairs/fair.html", {
         "fair": page.fair, "province": short_province_name(page.fair.province_code),
         "window": page.window, "application": page.application, "my_booths": page.my_booths,
-        "is_owner": page.is_owner, "plan": page.plan,
+        "is_owner": page.is_owner, "plan": page.plan, "reason": page.reason,
     })
 
 

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from config.i18n import current_language
 from config.i18n import gettext as _
 from config.settings import Settings
 from matchmaking.clock import now_utc
 from matchmaking.enums import MeetingOutcome, Role
-from matchmaking.errors import NotFound, ValidationFailed
+from matchmaking.errors import Forbidden, NotFound, ValidationFailed
 from matchmaking.fairs import fairs
 from matchmaking.meetings import agenda as meeting_agenda
+from matchmaking.meetings import closing as meeting_closing
 from matchmaking.meetings import schedule as meeting_schedule
 from matchmaking.meetings import sessions as meetings
+from matchmaking.meetings import suggestions as meeting_suggestions
+from matchmaking.meetings import unscheduled as meeting_unscheduled
 from matchmaking.meetings.parties import eligible, profiles
 from matchmaking.permissions import require_account, require_role
 from web.auth import current_account, public_url
@@ -80,9 +85,16 @@ async def session_directory(request: Request) -> Response:
     if fairs.is_owner(actor, meetings.fair_of(session)):
         return _back(f"/meetings/sessions/{session.id}/manage")
     query = request.query_params.get("q", "")[:100]
-    people = await meetings.directory(actor, session.id, query=query)
+    try:
+        people = await meetings.directory(actor, session.id, query=query)
+    except Forbidden:
+        if actor is not None and actor.role == Role.BUYER:  # not registered (yet): register first
+            return _back(f"/meetings/sessions/{session.id}/register")
+        raise
+    suggestions = await meeting_suggestions.suggested_meetings(actor, session.id,
+                                                               language=current_language())
     return _page(request, "directory.html", {
-        "session": session, "people": people, "query": query,
+        "session": session, "people": people, "query": query, "suggestions": suggestions,
         "open": now_utc() < session.request_deadline})
 
 
@@ -92,7 +104,7 @@ async def _ask_page(request: Request, form: FormState, status_code: int = 200) -
     session = await meetings.visible_session(actor, _id(request, "session_id"))
     me = await meetings.participant(actor, session)
     other_id, fair = _id(request, "account_id"), meetings.fair_of(session)
-    if not form.errors and (await eligible(fair)).get(other_id, me.side) == me.side:
+    if not form.errors and (await eligible(session)).get(other_id, me.side) == me.side:
         raise NotFound("participant")
     other = (await profiles({other_id}, fair)).get(other_id)
     return _page(request, "ask.html", {"session": session, "other": other, "form": form},
@@ -118,9 +130,9 @@ async def ask(request: Request) -> Response:
 
 
 async def my_requests(request: Request) -> Response:
-    views = await meetings.my_requests(current_account(request), now=now_utc())
+    mine = await meeting_unscheduled.my_requests_explained(current_account(request), now=now_utc())
     return _page(request, "requests.html", {
-        "incoming": [v for v in views if v.incoming], "outgoing": [v for v in views if not v.incoming],
+        "incoming": mine.incoming, "outgoing": mine.outgoing, "not_scheduled": mine.not_scheduled,
         "error": request.query_params.get("error", "")})
 
 
@@ -199,16 +211,25 @@ async def manage(request: Request) -> Response:
         "deadline_passed": now_utc() >= session.request_deadline})
 
 
-async def run_scheduling(request: Request) -> Response:
+async def _schedule_and_show(request: Request, verb: Callable[..., Awaitable[object]]) -> Response:
+    """Run a scheduling verb of the organiser, then show the grid (or the error on the session)."""
     actor = current_account(request)
     session_id = _id(request, "session_id")
     try:
-        await meeting_schedule.schedule_session(actor, session_id, now=now_utc(),
-                                                public_url=public_url(request))
+        await verb(actor, session_id, now=now_utc(), public_url=public_url(request))
     except ValidationFailed as exc:
         await meetings.organiser_session(actor, session_id)
         return _back(f"/meetings/sessions/{session_id}/manage", error=" ".join(exc.errors.values()))
     return _back(f"/meetings/sessions/{session_id}/grid", scheduled="1")
+
+
+async def run_scheduling(request: Request) -> Response:
+    return await _schedule_and_show(request, meeting_schedule.schedule_session)
+
+
+async def close_requests(request: Request) -> Response:
+    """The organiser ends the request window early: the schedule is published at once."""
+    return await _schedule_and_show(request, meeting_closing.close_requests)
 
 
 async def _grid_page(request: Request, form: FormState, status_code: int = 200) -> Response:
@@ -276,6 +297,8 @@ routes = [
     Route("/meetings/sessions/{session_id:int}/manage", manage, name="meetings_manage"),
     Route("/meetings/sessions/{session_id:int}/schedule", run_scheduling, methods=["POST"],
           name="meetings_schedule"),
+    Route("/meetings/sessions/{session_id:int}/close", close_requests, methods=["POST"],
+          name="meetings_close"),
     Route("/meetings/sessions/{session_id:int}/grid", grid, name="meetings_grid"),
     Route("/meetings/sessions/{session_id:int}/swap", swap, methods=["POST"], name="meetings_swap"),
     Route("/meetings/sessions/{session_id:int}/meetings/{meeting_id:int}/unbook", unbook,

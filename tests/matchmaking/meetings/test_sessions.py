@@ -25,6 +25,7 @@ from matchmaking.models import (
     EmailMessage,
     Fair,
     Meeting,
+    MeetingParticipant,
     MeetingRequest,
     MeetingSession,
     Notification,
@@ -89,8 +90,24 @@ async def make_session(fair: Fair, **overrides: Any) -> MeetingSession:
     return await MeetingSession.get(id=session.id).select_related("fair")
 
 
+async def register(account: Account, session: MeetingSession, **declared: Any) -> MeetingParticipant:
+    """An approved registration of a buyer (or an exhibitor's availability) for the session."""
+    side = "buyer" if account.role == "buyer" else "exhibitor"
+    found = await MeetingParticipant.get_or_none(session_id=session.id, account=account)
+    if found is not None:
+        await found.update_from_dict(declared).save()
+        return found
+    return await MeetingParticipant.create(session_id=session.id, account=account, side=side,
+                                           company=f"Công ty {account.id}", status="approved",
+                                           pass_code=f"P{account.id:07d}", **declared)
+
+
 async def ask(requester: Account, recipient: Account, session: MeetingSession,
               message: str = "Xin gặp") -> MeetingRequest:
+    """A meeting request; buyers among the two are registered for the session first."""
+    for account in (requester, recipient):
+        if account.role == "buyer":
+            await register(account, session)
     return await meetings.request_meeting(requester, session.id, recipient.id, message, now=NOW,
                                           public_url=PUBLIC_URL)
 
@@ -257,7 +274,7 @@ async def test_weights_follow_the_platform_policy(db: str) -> None:
     pending = await ask(b3, e1, session)
     await answer(e1, await ask(b4, e1, session), "decline")
     rows = await MeetingRequest.filter(session=session)
-    pairs = meeting_schedule.pairs_of(rows, await meeting_parties.eligible(fair))
+    pairs = meeting_schedule.pairs_of(rows, await meeting_parties.eligible(session))
     assert {(p.request_id, p.weight) for p in pairs} == {(both.id, 3), (accepted.id, 2), (pending.id, 1)}
 
 

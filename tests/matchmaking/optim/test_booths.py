@@ -101,7 +101,8 @@ def score(inst: Instance, assignments: dict[str, list[str]]) -> float:
 
 def check(inst: Instance, result: dict[str, Any]) -> None:
     """Assert every hard constraint and the result format of the spec."""
-    assert set(result) == {"assignments", "waitlist", "objective", "bound", "status", "seconds"}
+    assert set(result) == {"assignments", "waitlist", "reasons", "objective", "bound", "status",
+                           "seconds"}
     apps = {a["id"]: a for a in inst["applications"]}
     zones = {b["id"]: b["zone"] for b in inst["booths"]}
     adj = adjacency(inst)
@@ -120,6 +121,8 @@ def check(inst: Instance, result: dict[str, Any]) -> None:
         assert max(per_province.values(), default=0) <= math.ceil(cap * len(inst["booths"]) - 1e-9)
     rest = [a for a in apps if a not in result["assignments"]]
     assert sorted(result["waitlist"]) == sorted(rest)
+    assert sorted(result["reasons"]) == sorted(rest)
+    assert set(result["reasons"].values()) <= {"no_zone", "too_big", "province_cap", "outranked"}
     weights = [apps[a]["weight"] for a in result["waitlist"]]
     assert weights == sorted(weights, reverse=True)
     assert result["objective"] == pytest.approx(score(inst, result["assignments"]))
@@ -246,11 +249,44 @@ def test_allocate_booths_waitlist_holds_everyone_else_best_first() -> None:
     assert result["waitlist"] == ["a2", "a4", "a0"]
 
 
+def test_allocate_booths_reason_no_zone_when_the_hall_has_none_of_its_zones() -> None:
+    apps = [app("craft", zones=["craft"]), app("tea")]
+    result = solve(instance(row(3), apps))
+    assert sorted(result["assignments"]) == ["tea"]
+    assert result["reasons"] == {"craft": "no_zone"}
+
+
+def test_allocate_booths_reason_too_big_when_no_connected_group_fits_even_empty() -> None:
+    # Two food booths, but not side by side: a two-booth application can never fit.
+    booths = [booth("F0", 0), booth("M1", 1, zone="mixed"), booth("F2", 2)]
+    apps = [app("pair", size=2), app("one", zones=["mixed"])]
+    result = solve(instance(booths, apps))
+    assert result["assignments"] == {"one": ["M1"]}
+    assert result["reasons"] == {"pair": "too_big"}
+
+
+def test_allocate_booths_reason_province_cap_when_its_province_is_full() -> None:
+    apps = [app("a", weight=300, category="x"), app("b", weight=200, category="y"),
+            app("c", weight=100, province="02", category="z")]
+    result = solve(instance(row(4), apps, province_cap=0.25))
+    assert sorted(result["assignments"]) == ["a", "c"]
+    assert result["reasons"] == {"b": "province_cap"}
+
+
+def test_allocate_booths_reason_outranked_when_better_applications_took_the_space() -> None:
+    apps = [app("a", weight=300, category="x"), app("b", weight=200, category="y"),
+            app("c", weight=100, category="z")]
+    result = solve(instance(row(2), apps))
+    assert sorted(result["assignments"]) == ["a", "b"]
+    assert result["reasons"] == {"c": "outranked"}
+
+
 def test_allocate_booths_nothing_feasible_waitlists_everyone() -> None:
     apps = [app("a", size=3, weight=300), app("b", zones=["herbal"], weight=200)]
     result = solve(instance(row(2), apps))
     assert result["assignments"] == {}
     assert result["waitlist"] == ["a", "b"]
+    assert result["reasons"] == {"a": "too_big", "b": "no_zone"}
     assert result["objective"] == 0.0
     assert result["bound"] == 0.0
     assert result["status"] == "optimal"
