@@ -12,11 +12,11 @@ every change a run acts on. Deleted products leave the next full run to refill t
 Open means status open and `valid_until` not passed. Matches and consortium shares of demands
 that are no longer open are deleted, and so are matches of products no longer published.
 
-Writes go in batches of whole buyers (a buyer's demands in one transaction); then the new
-matches (`notified_at` null) are announced in one transaction: one inbox notification and one
-email per producer account, one inbox notification per buyer account. The cursor in JobState "match" moves only when the run completes:
-a crash leaves no half-written demand, and the next run redoes the rest. Nothing changes when
-nothing changed: same rows, same ranks, no notification.
+Writes go in batches of whole buyers (a buyer's demands in one transaction); then the new matches
+(`notified_at` null) are announced in one transaction: one inbox notification and one email per
+producer account, one inbox notification per buyer account. The cursor in JobState "match" moves
+only when the run completes: a crash leaves no half-written demand, and the next run redoes the
+rest. Nothing changes when nothing changed: same rows, same ranks, no notification.
 """
 
 from __future__ import annotations
