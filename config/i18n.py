@@ -6,6 +6,7 @@ import gettext as gettext_module
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from decimal import Decimal
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -70,5 +71,5 @@ def format_vnd(amount: int) -> str:
     return format_currency(amount, "VND", locale="vi_VN")
 
 
-def format_number(value: int | float) -> str:
+def format_number(value: int | float | Decimal) -> str:
     return format_decimal(value, locale="vi_VN" if current_language() == "vi" else "en_US")

@@ -136,3 +136,65 @@ def distance_km(province_a: int, province_b: int) -> float | None:
     dphi, dlmb = phi2 - phi1, math.radians(lon2 - lon1)
     a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
     return 2 * 6371.0 * math.asin(math.sqrt(a))
+
+
+WARD_PREFIXES = ("Phường ", "Xã ", "Đặc khu ")
+# Ward names that are also everyday or product words: "sơn mài" is lacquer, "thanh long" dragon
+# fruit, "an toàn" safe, "trà tân" the start of "trà Tân Cương".
+NOT_PLACES = frozenset({
+    "an toan", "son mai", "thanh long", "kim ngan", "tra tan", "doan ket", "trung tam",
+    "thong nhat", "tay nam", "thao nguyen", "viet hoa", "hoa vang", "hong ha", "tan lap",
+    "tien phong", "hop thanh", "hung thinh", "thanh xuan", "chi minh",
+})
+
+
+@cache
+def place_phrases() -> dict[str, tuple[str, int, frozenset[str]]]:
+    """Folded place names people type -> ("province", code) or ("ward", its province's code), with
+    the names as written with their diacritics.
+
+    Provinces by their current and old names (with and without "tỉnh"/"thành phố"); wards and
+    communes by their name of two words or more (one-word names such as "Hà" would catch
+    ordinary words).
+    """
+    phrases: dict[str, tuple[str, int, set[str]]] = {}
+
+    def add(name: str, kind: str, code: int) -> None:
+        key = fold(name)
+        entry = phrases.setdefault(key, (kind, code, set()))
+        if kind == "province" and entry[0] == "ward":
+            entry = phrases[key] = (kind, code, entry[2])
+        entry[2].add(" ".join(name.lower().replace("-", " ").split()))
+
+    for ward in _wards().values():
+        name = ward.name
+        for prefix in WARD_PREFIXES:
+            name = name.removeprefix(prefix)
+        key = fold(name)
+        if len(key.split()) >= 2 and not key.split()[-1].isdigit() and key not in NOT_PLACES:
+            add(name, "ward", int(ward.province_code))
+    for code in province_codes():
+        add(short_province_name(code), "province", code)
+        add(province_name(code), "province", code)
+    for old, new in LEGACY_PROVINCES.items():
+        add(old, "province", _province_index()[fold(new)])
+    add("Hà Nội", "province", 1)
+    return {key: (kind, code, frozenset(names)) for key, (kind, code, names) in phrases.items()}
+
+
+def find_place(typed: list[str], start: int, folded: list[str] | None = None,
+               ) -> tuple[int, str, int] | None:
+    """The longest place name starting at `typed[start]`: (how many words, "province" or "ward",
+    province code), or None. Words typed with diacritics must match the name's ("bạc hà", mint,
+    is not Bắc Hà); words typed without match any."""
+    phrases = place_phrases()
+    keys = folded if folded is not None else [fold(w) for w in typed]
+    for length in range(min(5, len(typed) - start), 0, -1):
+        words = typed[start:start + length]
+        found = phrases.get(" ".join(keys[start:start + length]))
+        if found is None:
+            continue
+        written = " ".join(w.lower() for w in words)
+        if written == " ".join(keys[start:start + length]) or written in found[2]:
+            return length, found[0], found[1]
+    return None

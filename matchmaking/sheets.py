@@ -88,6 +88,11 @@ def cell_text(value: object) -> str:
         return value.strftime("%d/%m/%Y")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, float):
+        # A spreadsheet number is exact: written with a point and never three decimals, so the
+        # parser cannot take 1.125 for the Vietnamese "1.125" (eleven hundred and twenty-five).
+        text = repr(value)
+        return text + "0" if len(text.partition(".")[2]) == 3 else text
     return unicodedata.normalize("NFC", str(value)).strip()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from matchmaking import units
 from matchmaking.enums import ProductGroup
 
 SUBGROUPS: dict[ProductGroup, tuple[str, ...]] = {
@@ -13,9 +14,7 @@ SUBGROUPS: dict[ProductGroup, tuple[str, ...]] = {
     ProductGroup.TOURISM: ("homestay", "community_tourism"),
 }
 
-UNITS: tuple[str, ...] = (
-    "kg", "g", "tấn", "lít", "chai", "hộp", "túi", "gói", "cái", "bộ", "đêm", "vé", "m",
-)
+UNITS = units.UNITS  # the units of sale, as matchmaking.units converts them
 
 
 def group_of(subgroup: str) -> ProductGroup | None:

@@ -1,12 +1,18 @@
 """Candidate products for buyers' demands, many demands per Meilisearch multi-search call.
 
-A demand's query is the words of its title and keywords without the noise buyers write around
-them (quantities, units, "cần", "giao", the delivery province, star counts); its filters are the
-demand's hard rules (published, its product group, minimum stars with a certificate valid in the
-needed-by month), which `matchmaking.demands.scoring.excluded` then applies to the day. Identical queries
-(demands of one kind) are sent once per call. Each hit carries
-Meilisearch's ranking score (0-1) as its relevance. A demand with a group whose words find fewer
-than `FILL_BELOW` products is topped up by a placeholder search on its filters (relevance 0).
+A demand's query is its product words, then its place words
+(matchmaking.demands.phrases.understand: quantities, units, star phrases, "giao <province>" and
+the words around them are not searched). The query runs with the `last` matching strategy, which
+drops words from the end, and a hit counts only when it matches the first product words
+(`required_words`; Meilisearch's ranking details say how many it matched): a place word ranks a
+product from there higher but never makes a product match alone. A demand whose words no
+product matches has no candidates. A demand with no product words but a group or sub-group is a
+placeholder search on its filters (relevance 0).
+
+Filters are the demand's group and sub-group, and its hard rules: minimum stars with a
+certificate valid in the needed-by month, required quality marks; `scoring.misses` then applies
+them to the day. Identical queries (demands of one kind) are sent once per call. Each
+hit carries Meilisearch's ranking score (0-1) as its relevance.
 """
 
 from __future__ import annotations
@@ -15,85 +21,97 @@ import asyncio
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from matchmaking.enums import ProductStatus
-from matchmaking.places import fold, short_province_name
 from search import products
 from search.client import SearchClient, acall
 from search.products import expiry_day
 
 LIMIT = 30  # candidates per demand: the matcher keeps the best 10 after scoring
-FILL_BELOW = 10
 BATCH = 100  # queries per multi-search request
 PARALLEL = 2  # requests in flight (the server has a thread per core)
 MAX_WORDS = 10  # Meilisearch reads only the first ten words of a query
-
-# Words that say how much, when and how good, not what (compared in lower case, accents kept:
-# folded "tấn" would also drop "Tân Cương").
-_NOISE = {
-    "cần", "mua", "tìm", "giao", "tại", "đến", "tới", "cho", "và", "hoặc", "với", "của", "sao", "trở",
-    "lên", "từ", "ít", "nhất", "mỗi", "tháng", "tuần", "năm", "đợt", "lần", "ocop", "tấn", "kg", "g",
-    "gram", "lít", "chai", "hộp", "túi", "gói", "cái", "bộ", "vé", "đêm", "số", "lượng", "khoảng",
-    "trên", "dưới", "nhu", "cầu", "sản", "phẩm", "loại", "trước", "ngày", "tỉnh", "tp", "thành",
-    "phố", "hàng", "nhập",
-}
+SEARCH_ON = ["name", "subgroup_label", "description", "places"]
 
 
 @dataclass(frozen=True)
 class CandidateRequest:
-    """One demand's search: what it is called and the rules every candidate must meet."""
+    """One demand's search: its product and place words and the rules every candidate meets."""
 
     demand_id: int
-    title: str
-    keywords: str
-    delivery_province_code: int
+    words: tuple[str, ...]
     needed_by: date
+    places: tuple[str, ...] = ()
     group: str | None = None
+    subgroup: str | None = None
     min_stars: int | None = None
+    required_marks: tuple[str, ...] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)
 class Candidate:
     product_id: int
     relevance: float
+    matched_words: int = 0
 
 
-def query_text(request: CandidateRequest) -> str:
-    """The demand's words worth searching for: title then keywords, noise and repeats dropped."""
-    place = short_province_name(request.delivery_province_code)
-    title = re.sub(re.escape(place), " ", request.title, flags=re.IGNORECASE) if place else request.title
-    words: list[str] = []
-    seen: set[str] = set()
-    for word in re.findall(r"[^\W\d_]+", f"{title} {request.keywords}"):
-        key = fold(word)
-        if word.lower() in _NOISE or key in seen or len(key) < 2:
-            continue
-        seen.add(key)
-        words.append(word)
-    return " ".join(words[:MAX_WORDS])
+def required_words(count: int) -> int:
+    """How many of a demand's first product words a hit must match: the product's name takes one
+    or two words in Vietnamese ("gạo", "nước mắm", "chè xanh"); what follows ("Shan tuyết", "loại
+    ngon") ranks but does not decide, unless the demand is long."""
+    return min(count, 2) + (count >= 5)
+
+
+def query_text(request: CandidateRequest) -> tuple[str, int]:
+    """The words to search, product words first, and how many words a hit must match."""
+    words = list(request.words[:MAX_WORDS])
+    for place in request.places:
+        words += place.split()
+    return " ".join(words[:MAX_WORDS]), required_words(len(request.words[:MAX_WORDS]))
+
+
+def _code(value: str | None) -> str | None:
+    return value if value is not None and re.fullmatch(r"[a-z0-9_]+", value) else None
 
 
 def filters(request: CandidateRequest) -> list[str]:
     """The Meilisearch filter expressions (ANDed); values are codes and numbers, never user text."""
     found = [f'status = "{ProductStatus.PUBLISHED.value}"']
-    if request.group is not None and re.fullmatch(r"[a-z_]+", request.group):
-        found.append(f'group = "{request.group}"')
+    if (group := _code(request.group)) is not None:
+        found.append(f'group = "{group}"')
+    if (subgroup := _code(request.subgroup)) is not None:
+        found.append(f'subgroup = "{subgroup}"')
     if request.min_stars is not None:
         found.append(f"stars >= {int(request.min_stars)}")
         # From the first of the needed-by month: a few more than needed (scoring drops them), and
         # demands of one kind share one query.
         found.append(f"certificate_expiry_day >= {expiry_day(request.needed_by.replace(day=1))}")
+    found += [f'quality_marks = "{mark}"' for mark in request.required_marks if _code(mark)]
     return found
 
 
 def _query(uid: str, q: str, filter_: list[str], limit: int) -> dict[str, Any]:
     return {
-        "indexUid": uid, "q": q, "filter": filter_, "limit": limit,
-        "attributesToRetrieve": ["id"], "showRankingScore": True,
+        "indexUid": uid, "q": q, "filter": filter_, "limit": limit, "matchingStrategy": "last",
+        # What the product is and where it is from; a producer's name is no product word.
+        "attributesToSearchOn": SEARCH_ON,
+        "attributesToRetrieve": ["id"], "showRankingScore": True, "showRankingScoreDetails": True,
     }
+
+
+CLOSE = 0.5  # proximity score of words next to each other in one attribute (0.25: far apart)
+
+
+def _matching_words(hit: dict[str, Any]) -> int:
+    """How many query words the hit matched; words of a product name ("rượu vang") found far
+    apart ("Rượu ngô … màu vàng") count as one."""
+    details = hit.get("_rankingScoreDetails") or {}
+    words = int((details.get("words") or {}).get("matchingWords", 0))
+    proximity = float((details.get("proximity") or {}).get("score", 1.0))
+    return words if words < 2 or proximity >= CLOSE else 1
 
 
 async def _multi_search(client: SearchClient, queries: list[dict[str, Any]]) -> list[list[Candidate]]:
@@ -112,7 +130,8 @@ async def _send(client: SearchClient, queries: list[dict[str, Any]]) -> list[lis
         async with gate:
             answer = await acall(client, client.raw.multi_search, chunk)
         return [
-            [Candidate(int(hit["id"]), float(hit.get("_rankingScore", 0.0))) for hit in result["hits"]]
+            [Candidate(int(hit["id"]), float(hit.get("_rankingScore", 0.0)), _matching_words(hit))
+             for hit in result["hits"]]
             for result in answer["results"]
         ]
 
@@ -128,10 +147,11 @@ async def find_candidates(
     limit: int = LIMIT,
     only_ids: Sequence[int] | None = None,
 ) -> dict[int, list[Candidate]]:
-    """Candidates per demand id, best relevance first.
+    """Candidates per demand id, best relevance first. A demand with words no product matches,
+    or with neither words nor a group, gets none.
 
     With `only_ids`, each demand is searched among those products alone (the matcher's way to see
-    where changed products would rank) and there is no placeholder top-up.
+    where changed products would rank).
     """
     uid = client.index_uid(products.INDEX)
     extra: list[str] = []
@@ -140,20 +160,12 @@ async def find_candidates(
             return {r.demand_id: [] for r in requests}
         extra = [f"id IN [{', '.join(str(int(i)) for i in only_ids)}]"]
         limit = len(only_ids)
-    texts = [query_text(r) for r in requests]
-    queries = [_query(uid, text, filters(r) + extra, limit) for r, text in zip(requests, texts, strict=True)]
-    found = dict(zip((r.demand_id for r in requests), await _multi_search(client, queries), strict=True))
-    for request, text in zip(requests, texts, strict=True):
-        if not text:  # a placeholder search ranks nothing: no text relevance
-            found[request.demand_id] = [Candidate(c.product_id, 0.0) for c in found[request.demand_id]]
-    if only_ids is not None:
-        return found
-    short = [r for r, text in zip(requests, texts, strict=True)
-             if r.group is not None and len(found[r.demand_id]) < FILL_BELOW and text]
-    fills = await _multi_search(client, [_query(uid, "", filters(r), limit) for r in short])
-    for request, hits in zip(short, fills, strict=True):
-        have = {c.product_id for c in found[request.demand_id]}
-        room = limit - len(have)
-        found[request.demand_id] += [Candidate(c.product_id, 0.0) for c in hits
-                                     if c.product_id not in have][:room]
+    searched = [(r, *query_text(r)) for r in requests]
+    searched = [(r, q, need) for r, q, need in searched if q or r.group or r.subgroup]
+    queries = [_query(uid, q, filters(r) + extra, limit) for r, q, _ in searched]
+    answers = await _multi_search(client, queries)
+    found: dict[int, list[Candidate]] = {r.demand_id: [] for r in requests}
+    for (request, q, need), hits in zip(searched, answers, strict=True):
+        found[request.demand_id] = [c if q else Candidate(c.product_id, 0.0) for c in hits
+                                    if c.matched_words >= need]
     return found

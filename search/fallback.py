@@ -171,7 +171,7 @@ def _hit(product: Product, patterns: list[re.Pattern[str]], today: date) -> Prod
         id=product.id, name=product.name, group=str(product.group), subgroup=product.subgroup,
         stars=product.stars, certified=is_certified(product, today),
         certificate_expiry=product.certificate_expiry, price_vnd=product.price_vnd,
-        unit=product.unit, min_order=product.min_order,
+        unit=product.unit, min_order=float(product.min_order),
         quality_marks=tuple(product.quality_marks), producer_id=producer.id,
         producer_name=producer.name, producer_kind=str(producer.kind),
         province_code=producer.province_code, name_html=_highlight(product.name, patterns),

@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 
 from config.i18n import gettext as _
 from matchmaking.enums import OutboxOp, ProducerKind, ProductGroup, ProductStatus, QualityMark
-from matchmaking.places import resolve_province, short_province_name
+from matchmaking.places import find_place, fold, resolve_province, short_province_name
 from matchmaking.taxonomy import SUBGROUPS
 from search import products
 from search.client import SearchClient, acall
@@ -76,6 +76,7 @@ class ProductQuery:
     sort: str = "relevance"
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
+    place: str | None = None  # the place words read from `q` as the `province` filter
 
     @property
     def has_filters(self) -> bool:
@@ -121,7 +122,7 @@ class ProductHit:
     certificate_expiry: date | None
     price_vnd: int
     unit: str
-    min_order: int
+    min_order: float
     quality_marks: tuple[str, ...]
     producer_id: int
     producer_name: str
@@ -225,7 +226,11 @@ def parse_product_query(params: Mapping[str, Sequence[str]]) -> ProductQuery:
     q = " ".join((_one(params, "q") or "").split())
     if len(q) > MAX_QUERY_CHARS:
         errors["q"] = _("The search text is too long.")
-    values["q"] = q
+    values["q"], place = place_words(q)
+    if place is not None and _one(params, "province") is None:
+        values["province"], values["place"] = place[1], place[0]
+    elif place is not None:
+        values["q"] = q  # a province chosen as well: the words stay words
 
     group = _one(params, "group")
     if group is not None:
@@ -302,6 +307,35 @@ def parse_product_query(params: Mapping[str, Sequence[str]]) -> ProductQuery:
     if errors:
         raise ValidationFailed(errors)
     return ProductQuery(**values)
+
+
+def place_words(q: str) -> tuple[str, tuple[str, int] | None]:
+    """The search text with the places it names taken apart: a province's name, old or new, is
+    taken out and returned as (words typed, current province code) for the province filter
+    ("chè Hà Giang" -> "chè" in Tuyên Quang); a ward's name moves behind the product words, so
+    Meilisearch, which drops a query's last words first, never lets it match alone ("nước mắm
+    Phú Quốc" is fish sauce first). Several provinces, or none, leave the text's words alone."""
+    typed = q.split()
+    folded = [fold(word) for word in typed]
+    kept: list[str] = []
+    wards: list[str] = []
+    found: list[tuple[str, int]] = []
+    i = 0
+    while i < len(typed):
+        place = find_place(typed, i, folded)
+        if place is None:
+            kept.append(typed[i])
+            i += 1
+            continue
+        words = typed[i:i + place[0]]
+        if place[1] == "province":
+            found.append((" ".join(words), place[2]))
+        else:
+            wards += words
+        i += place[0]
+    if len({code for _, code in found}) > 1:
+        return " ".join(kept + [w for words, _ in found for w in words.split()] + wards), None
+    return " ".join(kept + wards), (found[0] if found else None)
 
 
 # -- the Meilisearch request ----------------------------------------------------------------------
@@ -387,7 +421,7 @@ def _hit(raw: Mapping[str, Any], today: date) -> ProductHit:
         certificate_expiry=expiry,
         price_vnd=int(raw["price_vnd"]),
         unit=raw.get("unit") or "",
-        min_order=int(raw.get("min_order") or 1),
+        min_order=float(raw.get("min_order") or 1),
         quality_marks=tuple(raw.get("quality_marks") or ()),
         producer_id=int(producer.get("id", 0)),
         producer_name=producer.get("name", ""),

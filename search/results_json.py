@@ -30,7 +30,7 @@ class HitJson(TypedDict):
     certificate_expiry: str | None
     price_vnd: int
     unit: str
-    min_order: int
+    min_order: float
     quality_marks: list[str]
     producer: HitProducerJson
     highlight: HighlightJson

@@ -7,14 +7,14 @@ from datetime import date
 from matchmaking.models import Product
 
 
+def counts_as_certified(stars: int | None, expiry: date | None, today: date) -> bool:
+    """The rule on plain values: 3-5 stars whose certificate has not expired."""
+    return stars is not None and stars >= 3 and expiry is not None and expiry >= today
+
+
 def is_certified(product: Product, today: date) -> bool:
     """3-5 stars with a certificate that has not expired."""
-    return (
-        product.stars is not None
-        and product.stars >= 3
-        and product.certificate_expiry is not None
-        and product.certificate_expiry >= today
-    )
+    return counts_as_certified(product.stars, product.certificate_expiry, today)
 
 
 def certificate_state(product: Product, today: date) -> str:

@@ -9,6 +9,7 @@ from functools import cache
 
 from config import i18n
 from config.i18n import gettext as _
+from matchmaking import units
 from matchmaking.enums import ProductGroup, ProductStatus, QualityMark
 from matchmaking.sheets import Columns, name_index, name_key
 
@@ -28,6 +29,8 @@ COLUMNS: dict[str, str] = {
     "min_order": "Đơn hàng tối thiểu",
     "monthly_capacity": "Công suất/tháng",
     "shelf_life_days": "Hạn sử dụng (ngày)",
+    "net_quantity": "Khối lượng tịnh",
+    "net_unit": "Đơn vị khối lượng tịnh",
     "quality_marks": "Chứng nhận chất lượng",
     "description": "Mô tả",
     "status": "Trạng thái",
@@ -54,6 +57,8 @@ _HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "monthly_capacity": ("Công suất", "Công suất tháng", "Sản lượng/tháng", "Monthly capacity",
                          "Capacity"),
     "shelf_life_days": ("Hạn sử dụng", "HSD", "HSD (ngày)", "Shelf life", "Shelf life (days)"),
+    "net_quantity": ("Khối lượng tịnh/thể tích", "Định lượng", "Net content", "Net quantity"),
+    "net_unit": ("Đơn vị tịnh", "Net unit"),
     "quality_marks": ("Chứng nhận", "Tiêu chuẩn chất lượng", "Quality marks", "Quality mark",
                       "Certifications"),
     "description": ("Mô tả sản phẩm", "Description"),
@@ -100,12 +105,7 @@ SUBGROUP_NAMES: dict[str, tuple[str, ...]] = {
 }
 
 
-UNIT_NAMES: dict[str, tuple[str, ...]] = {
-    "kg": ("kilogram", "kí", "ký", "cân"), "g": ("gram", "gam"), "tấn": ("tonne", "ton"),
-    "lít": ("l", "litre", "liter"), "chai": ("bottle",), "hộp": ("box",), "túi": ("bag",),
-    "gói": ("pack", "packet"), "cái": ("piece", "pcs", "chiếc"), "bộ": ("set",),
-    "đêm": ("night",), "vé": ("ticket",), "m": ("mét", "metre", "meter"),
-}
+UNIT_NAMES: dict[str, tuple[str, ...]] = units.ALIASES
 
 
 MARK_NAMES: dict[str, tuple[str, ...]] = {

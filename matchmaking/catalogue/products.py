@@ -10,13 +10,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, TypedDict
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from config.i18n import gettext as _
-from matchmaking import audit
+from matchmaking import audit, units
 from matchmaking.clock import now_utc
 from matchmaking.enums import (
     OutboxOp,
@@ -28,7 +29,7 @@ from matchmaking.enums import (
 )
 from matchmaking.errors import NotFound, ValidationFailed
 from matchmaking.models import Account, Producer, Product, SearchOutbox
-from matchmaking.parsing import parse_day, parse_vnd, parse_whole
+from matchmaking.parsing import parse_day, parse_vnd, parse_whole, read_quantity
 from matchmaking.permissions import require_role
 from matchmaking.places import is_province, resolve_province, ward_in_province
 from matchmaking.taxonomy import SUBGROUPS, UNITS
@@ -58,6 +59,24 @@ def _marks(value: object) -> list[str] | None:
     return sorted(set(items)) if all(item in allowed for item in items) else None
 
 
+def _net_content(data: Mapping[str, Any], text: dict[str, str], unit: str,
+                 errors: dict[str, str]) -> tuple[Decimal | None, str | None]:
+    """A container's declared net content (hộp 500 g), which lets its price and quantities
+    convert to kg or lít; only containers have one."""
+    if not text.get("net_quantity") and not text.get("net_unit"):
+        return None, None
+    if unit not in units.CONTAINERS:
+        errors["net_quantity"] = _("Only a product sold by the container (hộp, chai, túi, gói) "
+                                   "declares a net content.")
+        return None, None
+    quantity = read_quantity(data.get("net_quantity"), errors, "net_quantity")
+    net_unit = units.unit_named(text.get("net_unit", "")) or ""
+    if net_unit not in units.MEASURES:
+        errors["net_unit"] = _("Give the net content in g, kg, ml or lít.")
+        return None, None
+    return quantity, net_unit
+
+
 @dataclass(frozen=True)
 class ProductInput:
     """A product's fields after validation."""
@@ -74,8 +93,10 @@ class ProductInput:
     certificate_expiry: date | None
     price_vnd: int
     unit: str
-    min_order: int
-    monthly_capacity: int
+    min_order: Decimal
+    monthly_capacity: Decimal
+    net_quantity: Decimal | None
+    net_unit: str | None
     shelf_life_days: int | None
     quality_marks: list[str]
 
@@ -124,14 +145,12 @@ def validate_product(data: Mapping[str, Any]) -> ProductInput:
     unit = text.get("unit", "")
     if unit not in UNITS:
         errors["unit"] = _("Choose a unit from the list.")
-    min_order = parse_whole(data.get("min_order")) if text.get("min_order") else 1
-    if min_order is None or min_order < 1:
-        errors["min_order"] = _("The minimum order is a whole number, at least 1.")
-    capacity = parse_whole(data.get("monthly_capacity"))
-    if capacity is None or capacity < 1:
-        errors["monthly_capacity"] = _("Enter the monthly capacity as a whole number.")
-    elif min_order is not None and capacity < min_order:
+    min_order = read_quantity(data.get("min_order"), errors, "min_order") \
+        if text.get("min_order") else Decimal(1)
+    capacity = read_quantity(data.get("monthly_capacity"), errors, "monthly_capacity")
+    if capacity is not None and min_order is not None and capacity < min_order:
         errors["monthly_capacity"] = _("The monthly capacity must be at least the minimum order.")
+    net_quantity, net_unit = _net_content(data, text, unit, errors)
     shelf_life = parse_whole(data.get("shelf_life_days")) if text.get("shelf_life_days") else None
     if text.get("shelf_life_days") and (shelf_life is None or shelf_life < 0):
         errors["shelf_life_days"] = _("Enter the shelf life in days.")
@@ -150,7 +169,8 @@ def validate_product(data: Mapping[str, Any]) -> ProductInput:
         stars=stars, certificate_number=certificate_number,
         certificate_authority=text.get("certificate_authority") or None,
         decision_date=decision_date, certificate_expiry=expiry, price_vnd=price, unit=unit,
-        min_order=min_order or 1, monthly_capacity=capacity, shelf_life_days=shelf_life,
+        min_order=min_order or Decimal(1), monthly_capacity=capacity, net_quantity=net_quantity,
+        net_unit=net_unit, shelf_life_days=shelf_life,
         quality_marks=marks or [],
     )
 

@@ -10,14 +10,15 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any, TypedDict
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from config.i18n import format_number, format_vnd, speaking
 from config.i18n import gettext as _
-from config.i18n import speaking
-from matchmaking import audit
+from matchmaking import audit, units
 from matchmaking.catalogue.products import check_organisation
 from matchmaking.clock import now_utc
 from matchmaking.demands.fair_deals import contracted, fair_deals
@@ -25,15 +26,16 @@ from matchmaking.enums import (
     BuyerKind,
     DemandStatus,
     ProductGroup,
+    ProductStatus,
     QualityMark,
     QuoteStatus,
     Recurrence,
     Role,
 )
 from matchmaking.errors import NotFound, ValidationFailed
-from matchmaking.models import Account, Buyer, Demand, Quote
+from matchmaking.models import Account, Buyer, Demand, Product, Quote
 from matchmaking.notifications import notify
-from matchmaking.parsing import parse_day, parse_vnd, parse_whole
+from matchmaking.parsing import parse_day, parse_vnd, parse_whole, read_quantity
 from matchmaking.permissions import require_account, require_role
 from matchmaking.places import is_province, resolve_province
 from matchmaking.taxonomy import SUBGROUPS, UNITS, group_of
@@ -134,8 +136,9 @@ class DemandInput:
     group: str | None
     subgroup: str | None
     keywords: str
-    quantity: int
+    quantity: Decimal
     unit: str
+    price_unit: str  # the unit the target price is per
     recurrence: Recurrence
     max_price_vnd: int | None
     min_stars: int | None
@@ -179,12 +182,14 @@ def validate_demand(data: Mapping[str, Any], *, today: date) -> DemandInput:
     if len(keywords) > 300:
         errors["keywords"] = _("Too many keywords (300 characters at most).")
     group, subgroup = _demand_group(text, errors)
-    quantity = parse_whole(data.get("quantity"))
-    if quantity is None or not 0 < quantity <= MAX_QUANTITY:
-        errors["quantity"] = _("Enter the quantity as a whole number above zero.")
+    quantity = read_quantity(data.get("quantity"), errors, maximum=MAX_QUANTITY)
     unit = text.get("unit", "")
     if unit not in UNITS:
         errors["unit"] = _("Choose a unit from the list.")
+    price_unit = text.get("price_unit") or unit
+    if (text.get("price_unit") or unit in UNITS) and (
+            price_unit not in UNITS or units.factor(price_unit, unit) is None):
+        errors["price_unit"] = _("Choose a price unit that converts to the unit you order in.")
     recurrence_value = text.get("recurrence") or Recurrence.ONCE.value
     if recurrence_value not in {r.value for r in Recurrence}:
         errors["recurrence"] = _("Choose once or every month.")
@@ -216,17 +221,61 @@ def validate_demand(data: Mapping[str, Any], *, today: date) -> DemandInput:
     assert needed_by is not None and valid_until is not None
     return DemandInput(
         title=title, description=description, group=group, subgroup=subgroup,
-        keywords=keywords, quantity=quantity, unit=unit,
+        keywords=keywords, quantity=quantity, unit=unit, price_unit=price_unit,
         recurrence=Recurrence(recurrence_value), max_price_vnd=max_price, min_stars=min_stars,
         required_marks=marks or [], delivery_province_code=province, needed_by=needed_by,
         valid_until=valid_until,
     )
 
 
+PRICE_OFF = 200  # a target this many times above or below the catalogue's is a unit slip
+
+
+async def catalogue_price(values: DemandInput) -> float | None:
+    """The median price of published products of the demand's sub-group (else group), per the
+    demand's price unit; products whose unit does not convert are left out."""
+    query = Product.filter(status=ProductStatus.PUBLISHED)
+    if values.subgroup:
+        query = query.filter(subgroup=values.subgroup)
+    elif values.group:
+        query = query.filter(group=values.group)
+    else:
+        return None
+    rows = await query.limit(2_000).values("price_vnd", "unit", "net_quantity", "net_unit")
+    prices = sorted(
+        price for row in rows
+        if (price := units.price_in(row["price_vnd"], row["unit"], values.price_unit,
+                                    net=units.net_of(row["net_quantity"], row["net_unit"])))
+        is not None)
+    return prices[len(prices) // 2] if prices else None
+
+
+async def check_target_price(values: DemandInput, data: Mapping[str, Any]) -> None:
+    """Refuse a target about 1000 times off the catalogue's prices (₫/tấn typed as ₫/kg), unless
+    the buyer confirms it (`confirm_price`)."""
+    if values.max_price_vnd is None or str(data.get("confirm_price") or "").lower() in (
+            "1", "true", "on", "yes"):
+        return
+    median = await catalogue_price(values)
+    if median is None or 1 / PRICE_OFF < values.max_price_vnd / median < PRICE_OFF:
+        return
+    raise ValidationFailed({
+        "max_price_vnd": _(
+            "%(target)s per %(unit)s is about %(times)s times the usual price of this kind of "
+            "product (%(median)s per %(unit)s). Check the unit the price is per.") % {
+                "target": format_vnd(values.max_price_vnd), "unit": values.price_unit,
+                "times": format_number(round(max(values.max_price_vnd / median,
+                                                 median / values.max_price_vnd))),
+                "median": format_vnd(round(median))},
+        "confirm_price": _("Tick the box to keep this price."),
+    })
+
+
 async def post_demand(actor: Account | None, data: Mapping[str, Any], *, today: date) -> Demand:
     """Publish a new open demand for the actor's buyer profile."""
     buyer = await own_buyer(actor)
     values = validate_demand(data, today=today)
+    await check_target_price(values, data)
     async with in_transaction():
         demand = await Demand.create(buyer=buyer, **values.fields())
     demand.buyer = buyer
@@ -244,11 +293,26 @@ async def own_demand(actor: Account | None, demand_id: int, *, lock: bool = Fals
     return demand
 
 
-async def accepted_quantity(demand: Demand) -> int:
+def quote_factor(quote_unit: str, demand_unit: str, product_unit: str | None = None,
+                 net: units.Net | None = None) -> float | None:
+    """How many of the demand's unit one unit of a quote is; a container converts through the
+    net content of the quoted product sold in it."""
+    unit = quote_unit or demand_unit
+    return units.factor(unit, demand_unit, from_net=net if unit == product_unit else None)
+
+
+async def accepted_quantity(demand: Demand) -> Decimal:
     """How much of the demand accepted quotes and contracts signed at fairs cover, in the
     demand's unit."""
-    rows = await Quote.filter(demand=demand, status=QuoteStatus.ACCEPTED).values("quantity")
-    return sum(int(row["quantity"]) for row in rows) + contracted(await fair_deals(demand))
+    rows = await Quote.filter(demand=demand, status=QuoteStatus.ACCEPTED).values(
+        "quantity", "unit", "product__unit", "product__net_quantity", "product__net_unit")
+    total = Decimal(0)
+    for row in rows:
+        ratio = quote_factor(row["unit"], demand.unit, row["product__unit"],
+                             units.net_of(row["product__net_quantity"], row["product__net_unit"]))
+        total += Decimal(str(row["quantity"])) * Decimal(str(ratio if ratio is not None else 0))
+    total += Decimal(contracted(await fair_deals(demand)))
+    return round(total, 3)
 
 
 def not_open_error(demand: Demand) -> ValidationFailed:
@@ -267,6 +331,7 @@ async def update_demand(
     """Change an open demand; the unit is fixed once producers quote in it."""
     await own_demand(actor, demand_id)
     values = validate_demand(data, today=today)
+    await check_target_price(values, data)
     async with in_transaction():
         demand = await own_demand(actor, demand_id, lock=True)
         if demand.status != DemandStatus.OPEN:

@@ -12,11 +12,11 @@ every change a run acts on. Deleted products leave the next full run to refill t
 Open means status open and `valid_until` not passed. Matches and consortium shares of demands
 that are no longer open are deleted, and so are matches of products no longer published.
 
-Writes are per buyer, each in one transaction; then the new matches (`notified_at` null) are
-announced in one transaction: one inbox notification and one email per producer account, one inbox
-notification per buyer account. The cursor in JobState "match" moves only when the run completes:
-a crash leaves no half-written demand, and the next run redoes the rest. Nothing changes when
-nothing changed: same rows, same ranks, no notification.
+Writes go in batches of whole buyers (a buyer's demands in one transaction); then the new matches
+(`notified_at` null) are announced in one transaction: one inbox notification and one email per
+producer account, one inbox notification per buyer account. The cursor in JobState "match" moves
+only when the run completes: a crash leaves no half-written demand, and the next run redoes the
+rest. Nothing changes when nothing changed: same rows, same ranks, no notification.
 """
 
 from __future__ import annotations
@@ -32,7 +32,9 @@ from typing import Any, cast
 from tortoise.expressions import Q, Subquery
 from tortoise.transactions import in_transaction
 
+from matchmaking import units
 from matchmaking.clock import today_in_vietnam
+from matchmaking.demands.phrases import understand
 from matchmaking.demands.scoring import (
     DemandFacts,
     ProductFacts,
@@ -44,7 +46,7 @@ from matchmaking.demands.scoring import (
 )
 from matchmaking.demands.sourcing import SourcingReport, id_set, update_sourcing
 from matchmaking.enums import DemandStatus, ProductStatus, Recurrence
-from matchmaking.models import Demand, JobState, Match, Product, SearchOutbox
+from matchmaking.models import Demand, JobState, Match, MatchAnnouncement, Product, SearchOutbox
 from matchmaking.notifications import announce_new_matches
 from search.candidates import Candidate, CandidateRequest, find_candidates
 from search.client import SearchClient
@@ -57,13 +59,14 @@ FULL_EVERY = timedelta(days=1)
 CHUNK = 5_000  # ids per IN (...) list
 
 DEMAND_FIELDS = (
-    "id", "buyer_id", "title", "keywords", "group", "subgroup", "quantity", "unit", "recurrence",
-    "max_price_vnd", "min_stars", "required_marks", "delivery_province_code", "needed_by",
-    "updated_at",
+    "id", "buyer_id", "title", "keywords", "group", "subgroup", "quantity", "unit", "price_unit",
+    "recurrence", "max_price_vnd", "min_stars", "required_marks", "delivery_province_code",
+    "needed_by", "updated_at",
 )
 PRODUCT_FIELDS = (
     "id", "producer_id", "group", "subgroup", "price_vnd", "unit", "min_order", "monthly_capacity",
     "stars", "certificate_expiry", "quality_marks", "status", "updated_at", "producer__province_code",
+    "net_quantity", "net_unit",
 )
 MATCH_FIELDS = ("id", "demand_id", "product_id", "producer_id", "score", "rank", "components", "reasons")
 
@@ -113,13 +116,20 @@ def _chunks(ids: Iterable[int]) -> list[list[int]]:
     return [ordered[i:i + CHUNK] for i in range(0, len(ordered), CHUNK)]
 
 
+def min_stars_of(row: dict[str, Any]) -> int | None:
+    """The demand's minimum stars: its field, else the star phrase of its title ("loại 4 sao")."""
+    stars = row["min_stars"] or understand(row["title"]).min_stars
+    return stars if stars in (3, 4, 5) else None
+
+
 def demand_facts(row: dict[str, Any]) -> DemandFacts:
     return DemandFacts(
-        id=row["id"], quantity=row["quantity"], unit=row["unit"],
+        id=row["id"], quantity=float(row["quantity"]), unit=row["unit"],
         delivery_province_code=row["delivery_province_code"], needed_by=row["needed_by"],
         group=row["group"] or None, subgroup=row["subgroup"] or None,
         monthly=row["recurrence"] == Recurrence.MONTHLY, max_price_vnd=row["max_price_vnd"],
-        min_stars=row["min_stars"], required_marks=tuple(row["required_marks"] or ()),
+        min_stars=min_stars_of(row), required_marks=tuple(row["required_marks"] or ()),
+        price_unit=row.get("price_unit"),
     )
 
 
@@ -127,17 +137,21 @@ def product_facts(row: dict[str, Any]) -> ProductFacts:
     return ProductFacts(
         id=row["id"], producer_id=row["producer_id"], group=str(row["group"]),
         subgroup=row["subgroup"], price_vnd=row["price_vnd"], unit=row["unit"],
-        min_order=row["min_order"], monthly_capacity=row["monthly_capacity"],
+        min_order=float(row["min_order"]), monthly_capacity=float(row["monthly_capacity"]),
         province_code=row["producer__province_code"], stars=row["stars"],
         certificate_expiry=row["certificate_expiry"], quality_marks=tuple(row["quality_marks"] or ()),
+        net=units.net_of(row.get("net_quantity"), row.get("net_unit")),
     )
 
 
 def candidate_request(row: dict[str, Any]) -> CandidateRequest:
+    """The demand's search: the product words of its title (else of its keywords), its places."""
+    title = understand(row["title"])
+    words = title.words or understand(row["keywords"] or "").words
     return CandidateRequest(
-        demand_id=row["id"], title=row["title"], keywords=row["keywords"] or "",
-        delivery_province_code=row["delivery_province_code"], needed_by=row["needed_by"],
-        group=row["group"] or None, min_stars=row["min_stars"],
+        demand_id=row["id"], words=words, places=title.places, needed_by=row["needed_by"],
+        group=row["group"] or None, subgroup=row["subgroup"] or None, min_stars=min_stars_of(row),
+        required_marks=tuple(row["required_marks"] or ()),
     )
 
 
@@ -183,8 +197,8 @@ def _ranked(items: Sequence[Planned]) -> list[Planned]:
 
 def _score_hits(demand: DemandFacts, hits: Sequence[Candidate],
                 facts: dict[int, ProductFacts], limit: int | None = None) -> list[Scored]:
-    """The hits that pass the hard filters, scored; with `limit`, only the best that many, best
-    first (reasons are worked out for those alone)."""
+    """The hits of the product asked for that meet the buyer's hard rules, scored; with `limit`,
+    only the best that many, best first (reasons are worked out for those alone)."""
     scored = (score_product(demand, facts[c.product_id], c.relevance, reasons=limit is None)
               for c in hits if c.product_id in facts)
     kept = [s for s in scored if s is not None]
@@ -209,6 +223,7 @@ async def _search_in_full(search: SearchClient, rows: Sequence[dict[str, Any]]) 
 
 
 def _diff(demand_id: int, wanted: list[Planned], stored: list[dict[str, Any]], now: datetime,
+          announced: set[tuple[int, int]],
           ) -> tuple[list[Match], list[tuple[int, dict[str, Any]]], list[int]]:
     have = {row["product_id"]: row for row in stored}
     creates: list[Match] = []
@@ -218,40 +233,84 @@ def _diff(demand_id: int, wanted: list[Planned], stored: list[dict[str, Any]], n
                   "reasons": item.reasons}
         row = have.pop(item.product_id, None)
         if row is None:
+            # A product announced for this demand before (it left the list and came back) is not
+            # announced again.
+            told = now if (demand_id, item.product_id) in announced else None
             creates.append(Match(demand_id=demand_id, product_id=item.product_id,
-                                 producer_id=item.producer_id, **values))
+                                 producer_id=item.producer_id, notified_at=told, **values))
         # The reasons are rendered from the codes in `components`: equal codes, equal reasons.
         elif any(row[key] != values[key] for key in ("score", "rank", "components")):
             updates.append((row["id"], {**values, "updated_at": now}))
     return creates, updates, [row["id"] for row in have.values()]
 
 
+async def _announced(demand_ids: Iterable[int]) -> set[tuple[int, int]]:
+    """The (demand, product) pairs already announced, of these demands."""
+    found: set[tuple[int, int]] = set()
+    for chunk in _chunks(demand_ids):
+        found.update(await MatchAnnouncement.filter(demand_id__in=chunk).values_list(
+            "demand_id", "product_id"))  # type: ignore[arg-type]
+    return found
+
+
+async def _record_announced(now: datetime) -> None:
+    """Remember the pairs announced in this run, so they are never announced again."""
+    rows = await Match.filter(notified_at=now).values_list("demand_id", "product_id")
+    await MatchAnnouncement.bulk_create(
+        [MatchAnnouncement(demand_id=d, product_id=p, announced_at=now) for d, p in rows],
+        ignore_conflicts=True, batch_size=2_000)
+
+
+WRITE_BATCH = 2_000  # demands per transaction: a buyer's demands never straddle two
+
+
 async def _write(plans: dict[int, list[Planned]], buyers: dict[int, int], now: datetime,
                  report: MatchReport) -> set[int]:
-    """Store each demand's wanted matches, one transaction per buyer; the demands that changed."""
+    """Store each demand's wanted matches, in batches of whole buyers, one transaction each, with
+    one insert, one update and one delete statement per few thousand rows; the demands that
+    changed."""
     stored = await _stored(plans, reasons=False)
+    announced = await _announced(plans)
     by_buyer: dict[int, list[int]] = defaultdict(list)
     for demand_id in sorted(plans):
         by_buyer[buyers[demand_id]].append(demand_id)
     changed: set[int] = set()
+    batch: list[tuple[int, list[Match], list[tuple[int, dict[str, Any]]], list[int]]] = []
     for buyer_id in sorted(by_buyer):
-        work = [(d, *_diff(d, plans[d], stored.get(d, []), now)) for d in by_buyer[buyer_id]]
-        if not any(c or u or x for _, c, u, x in work):
-            continue
-        async with in_transaction():
-            for demand_id, creates, updates, deletes in work:
-                if deletes:
-                    await Match.filter(id__in=deletes).delete()
-                if creates:
-                    await Match.bulk_create(creates)
-                for match_id, values in updates:
-                    await Match.filter(id=match_id).update(**values)
-                if creates or updates or deletes:
-                    changed.add(demand_id)
-                report.created += len(creates)
-                report.updated += len(updates)
-                report.deleted += len(deletes)
+        for d in by_buyer[buyer_id]:
+            creates, updates, deletes = _diff(d, plans[d], stored.get(d, []), now, announced)
+            if creates or updates or deletes:
+                batch.append((d, creates, updates, deletes))
+        if len(batch) >= WRITE_BATCH:
+            changed |= await _write_batch(batch, report)
+            batch = []
+    if batch:
+        changed |= await _write_batch(batch, report)
     return changed
+
+
+async def _write_batch(batch: list[tuple[int, list[Match], list[tuple[int, dict[str, Any]]], list[int]]],
+                       report: MatchReport) -> set[int]:
+    deletes = [i for _, _, _, ids in batch for i in ids]
+    creates = [m for _, made, _, _ in batch for m in made]
+    updates = []
+    for _, _, changes, _ in batch:
+        for match_id, values in changes:
+            match = Match(id=match_id, **values)
+            match._saved_in_db = True
+            updates.append(match)
+    async with in_transaction():
+        for chunk in _chunks(deletes):
+            await Match.filter(id__in=chunk).delete()
+        if creates:
+            await Match.bulk_create(creates, batch_size=1_000)
+        if updates:
+            await Match.bulk_update(updates, fields=["score", "rank", "components", "reasons",
+                                                     "updated_at"], batch_size=500)
+    report.created += len(creates)
+    report.updated += len(updates)
+    report.deleted += len(deletes)
+    return {d for d, _, _, _ in batch}
 
 
 async def _drop_closed(today: date, report: MatchReport, since: datetime | None,
@@ -410,6 +469,7 @@ async def match_demands(search: SearchClient, *, now: datetime, full: bool = Fal
     report.phases["write"] = time.perf_counter() - started - sum(report.phases.values())
     report.notifications, report.emails = await announce_new_matches(
         now=now, public_url=public_url, demand_ids=None if full else set(plans))
+    await _record_announced(now)
     report.phases["notify"] = time.perf_counter() - started - sum(report.phases.values())
     known = {
         demand_id: [{"demand_id": demand_id, "product_id": m.product_id, "score": m.score,

@@ -10,14 +10,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from tortoise.functions import Max
 from tortoise.transactions import in_transaction
 
-from config.i18n import format_vnd
+from config.i18n import format_number, format_vnd
 from config.i18n import gettext as _
-from matchmaking import audit
+from matchmaking import audit, units
 from matchmaking.catalogue.products import own_producer
 from matchmaking.demands.demands import (
     ACTIVE_QUOTES,
@@ -30,9 +31,12 @@ from matchmaking.demands.demands import (
     own_buyer,
     own_demand,
     parse_whole,
+    quote_factor,
     speaking,
 )
 from matchmaking.demands.fair_deals import FairDeal, fair_deals
+from matchmaking.demands.phrases import understand
+from matchmaking.demands.sourcing import SourcingView, demand_sourcing
 from matchmaking.enums import DemandStatus, ProductStatus, QuoteStatus, Role
 from matchmaking.errors import NotFound, ValidationFailed
 from matchmaking.models import (
@@ -46,8 +50,9 @@ from matchmaking.models import (
     SourcingShare,
 )
 from matchmaking.notifications import notify
-from matchmaking.parsing import parse_vnd
+from matchmaking.parsing import parse_vnd, read_quantity
 from matchmaking.places import short_province_name
+from matchmaking.taxonomy import UNITS
 
 MAX_LEAD_TIME_DAYS = 730
 
@@ -72,13 +77,14 @@ def _refused(action: str) -> ValidationFailed:
 
 @dataclass(frozen=True)
 class QuoteInput:
-    """A quote's fields after validation; price and quantity are in the demand's unit."""
+    """A quote's fields after validation; price and quantity are in `unit` (empty: the demand's)."""
 
     price_vnd: int
-    quantity: int
+    quantity: Decimal
     lead_time_days: int
     message: str
     product_id: int | None
+    unit: str = ""
 
 
 def validate_quote(data: Mapping[str, Any]) -> QuoteInput:
@@ -87,9 +93,10 @@ def validate_quote(data: Mapping[str, Any]) -> QuoteInput:
     price = parse_vnd(data.get("price_vnd"))
     if price is None or price <= 0:
         errors["price_vnd"] = _("Enter the price as a whole number of đồng, above zero.")
-    quantity = parse_whole(data.get("quantity"))
-    if quantity is None or not 0 < quantity <= 1_000_000_000:
-        errors["quantity"] = _("Enter the quantity as a whole number above zero.")
+    quantity = read_quantity(data.get("quantity"), errors)
+    unit = str(data.get("unit") or "").strip()
+    if unit and unit not in UNITS:
+        errors["unit"] = _("Choose a unit from the list.")
     lead_time = parse_whole(data.get("lead_time_days"))
     if lead_time is None or not 0 <= lead_time <= MAX_LEAD_TIME_DAYS:
         errors["lead_time_days"] = _("Enter the lead time in days (0 to 730).")
@@ -103,7 +110,7 @@ def validate_quote(data: Mapping[str, Any]) -> QuoteInput:
     if errors:
         raise ValidationFailed(errors)
     assert price is not None and quantity is not None and lead_time is not None
-    return QuoteInput(price, quantity, lead_time, message, product_id)
+    return QuoteInput(price, quantity, lead_time, message, product_id, unit)
 
 
 async def submit_quote(
@@ -123,6 +130,13 @@ async def submit_quote(
     async with in_transaction():
         demand = await Demand.filter(id=demand_id).select_for_update().first()
         assert demand is not None
+        unit = values.unit or demand.unit
+        net = units.net_of(product.net_quantity, product.net_unit) if product else None
+        if quote_factor(unit, demand.unit, product.unit if product else None, net) is None:
+            raise ValidationFailed({"unit": _(
+                "%(unit)s does not convert to the demand's unit (%(demand_unit)s): quote in "
+                "%(demand_unit)s, or choose your product sold by %(unit)s with its net content "
+                "declared.") % {"unit": unit, "demand_unit": demand.unit}})
         if demand.status != DemandStatus.OPEN:
             raise not_open_error(demand)
         if demand.valid_until < today:
@@ -132,7 +146,7 @@ async def submit_quote(
                 "You already have a quote on this demand; withdraw it to send a new one.")})
         quote = await Quote.create(
             demand=demand, producer=producer, product=product, price_vnd=values.price_vnd,
-            quantity=values.quantity, lead_time_days=values.lead_time_days,
+            quantity=values.quantity, unit=unit, lead_time_days=values.lead_time_days,
             message=values.message)
         buyer = await Buyer.get(id=demand.buyer_id).select_related("owner")
         owner = account_of(buyer.owner)
@@ -144,7 +158,7 @@ async def submit_quote(
                     title=_("New quote for: {title}").format(title=demand.title),
                     body=_("{producer} offers {quantity} {unit} at {price} per {unit}, "
                            "ready in {days} days.").format(
-                        producer=producer.name, quantity=quote.quantity, unit=demand.unit,
+                        producer=producer.name, quantity=format_number(quote.quantity), unit=unit,
                         price=format_vnd(quote.price_vnd), days=quote.lead_time_days))
     return quote
 
@@ -183,7 +197,8 @@ async def _tell_producer(quote: Quote, demand: Demand, kind: str, public_url: st
             owner, kind=kind, public_url=public_url, link=f"/demands/{demand.id}",
             title=titles[kind].format(title=demand.title),
             body=bodies[kind].format(
-                buyer=buyer.name, quantity=quote.quantity, unit=demand.unit,
+                buyer=buyer.name, quantity=format_number(quote.quantity),
+                unit=quote.unit or demand.unit,
                 price=format_vnd(quote.price_vnd), contact=buyer.contact_name,
                 phone=buyer.phone, email=buyer.email or "").strip())
 
@@ -209,7 +224,8 @@ async def _decide(actor: Account | None, quote_id: int, action: str, public_url:
             await audit.record(
                 "quote.accept", actor=actor, target_type="quote", target_id=quote.id,
                 detail={"demand_id": demand.id, "price_vnd": quote.price_vnd,
-                        "quantity": quote.quantity, "covered": covered,
+                        "quantity": float(quote.quantity), "unit": quote.unit or demand.unit,
+                        "covered": float(covered),
                         "fulfilled": demand.status == DemandStatus.FULFILLED})
     return quote
 
@@ -277,13 +293,25 @@ async def producer_quotes(actor: Account | None) -> list[Quote]:
 
 @dataclass(frozen=True)
 class QuoteRow:
-    """One column of the buyer's comparison: the quote and what it is judged by."""
+    """One column of the buyer's comparison: the quote in the producer's unit, the same in the
+    demand's units, and what it is judged by."""
 
     quote: Quote
     stars: int | None
     province: str
+    unit: str  # the producer's unit: price per it, quantity in it
+    price_in_target_unit: float | None  # per the unit of the demand's target price
+    quantity_in_demand_unit: float | None
     above_target: bool
+    over_quantity: bool  # offers more than the demand asks
     total_vnd: int
+
+    @property
+    def converted(self) -> bool:
+        """Whether the quote's unit differs from the demand's, so both are worth showing."""
+        demand = self.quote.demand
+        assert isinstance(demand, Demand)
+        return self.unit != demand.unit or self.unit != (demand.price_unit or demand.unit)
 
 
 STATUS_ORDER = {QuoteStatus.ACCEPTED: 0, QuoteStatus.SHORTLISTED: 1, QuoteStatus.SUBMITTED: 2,
@@ -294,6 +322,28 @@ async def compare_quotes(actor: Account | None, demand_id: int) -> list[QuoteRow
     """The buyer's comparison of its demand's quotes: in play first, then cheapest first.
     Stars are the quoted product's, or the producer's best published product's."""
     return await _compare(await own_demand(actor, demand_id))
+
+
+def quote_row(quote: Quote, demand: Demand, stars: int | None, province: str) -> QuoteRow:
+    """A quote judged in the demand's units: its price against the target, its quantity against
+    the quantity asked."""
+    product = quote.product if isinstance(quote.product, Product) else None
+    unit = quote.unit or demand.unit
+    net = units.net_of(product.net_quantity, product.net_unit) if product else None
+    net = net if product is not None and product.unit == unit else None
+    target_unit = demand.price_unit or demand.unit
+    price = units.price_in(quote.price_vnd, unit, target_unit, net=net)
+    ratio = quote_factor(unit, demand.unit, product.unit if product else None, net)
+    quantity = float(quote.quantity) * ratio if ratio is not None else None
+    quote.demand = demand
+    return QuoteRow(
+        quote=quote, stars=stars, province=province, unit=unit, price_in_target_unit=price,
+        quantity_in_demand_unit=quantity,
+        above_target=demand.max_price_vnd is not None and price is not None
+        and price > demand.max_price_vnd + 0.5,
+        over_quantity=quantity is not None and quantity > float(demand.quantity) + 1e-9,
+        total_vnd=round(quote.price_vnd * quote.quantity),
+    )
 
 
 async def _compare(demand: Demand) -> list[QuoteRow]:
@@ -310,14 +360,10 @@ async def _compare(demand: Demand) -> list[QuoteRow]:
         product, producer = q.product, q.producer
         assert isinstance(producer, Producer)
         stars = product.stars if isinstance(product, Product) and product.stars else None
-        rows.append(QuoteRow(
-            quote=q, stars=stars or best.get(producer.id),
-            province=short_province_name(producer.province_code),
-            above_target=demand.max_price_vnd is not None and q.price_vnd > demand.max_price_vnd,
-            total_vnd=q.price_vnd * q.quantity,
-        ))
+        rows.append(quote_row(q, demand, stars or best.get(producer.id),
+                              short_province_name(producer.province_code)))
     return sorted(rows, key=lambda r: (STATUS_ORDER[QuoteStatus(r.quote.status)],
-                                       r.quote.price_vnd, r.quote.id))
+                                       r.price_in_target_unit or r.quote.price_vnd, r.quote.id))
 
 
 @dataclass(frozen=True)
@@ -327,10 +373,11 @@ class DemandOverview:
     demand: Demand
     matches: list[Match]
     shares: list[SourcingShare]
-    shortfall: int
+    sourcing: SourcingView  # covered and shortfall: the sums of `shares`
     quotes: list[QuoteRow]
-    accepted: int
+    accepted: Decimal
     fair_deals: list[FairDeal]
+    similar: list[str]  # sub-groups to try when nothing matches
 
 
 async def demand_overview(actor: Account | None, demand_id: int, *, matches: int = 20) -> DemandOverview:
@@ -340,9 +387,23 @@ async def demand_overview(actor: Account | None, demand_id: int, *, matches: int
     ranked = await Match.filter(demand=demand).select_related("product", "producer").order_by(
         "rank", "-score").limit(matches)
     shares = await SourcingShare.filter(demand=demand).select_related(
-        "product__producer").order_by("-quantity", "id")
-    shortfall = max(demand.quantity - sum(s.quantity for s in shares), 0) if shares else 0
+        "product__producer").order_by("-quantity", "product_id")
     return DemandOverview(
-        demand=demand, matches=list(ranked), shares=list(shares), shortfall=shortfall,
-        quotes=await _compare(demand), accepted=await accepted_quantity(demand),
-        fair_deals=await fair_deals(demand))
+        demand=demand, matches=list(ranked), shares=list(shares),
+        sourcing=await demand_sourcing(demand), quotes=await _compare(demand),
+        accepted=await accepted_quantity(demand), fair_deals=await fair_deals(demand),
+        similar=[] if ranked else await similar_subgroups(demand))
+
+
+async def similar_subgroups(demand: Demand, limit: int = 3) -> list[str]:
+    """Sub-groups whose published products' names share a product word of the demand's title:
+    groups to try when nothing matches it."""
+    counts: dict[str, int] = {}
+    for word in understand(demand.title).words[:4]:
+        if len(word) < 3:
+            continue
+        for subgroup in await Product.filter(status=ProductStatus.PUBLISHED,
+                                             name__icontains=word).limit(200).values_list(
+                "subgroup", flat=True):
+            counts[str(subgroup)] = counts.get(str(subgroup), 0) + 1
+    return sorted(counts, key=lambda code: (-counts[code], code))[:limit]

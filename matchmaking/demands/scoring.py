@@ -6,19 +6,24 @@ score is their weighted sum (weights add up to 1), so a score reads as a percent
 | component   | weight | 1.0 means                                   | 0.0 means                          |
 |-------------|--------|---------------------------------------------|------------------------------------|
 | relevance   | 0.20   | the search engine's best text match          | no word of the demand matched      |
-| group       | 0.10   | same sub-group (or the demand names none)    | -                                  |
+| group       | 0.10   | same group and sub-group (others excluded)   | -                                  |
 | stars       | 0.15   | two stars above the minimum, or 5 stars      | unrated                            |
-| marks       | 0.10   | every required quality mark held             | none of them                       |
+| marks       | 0.10   | every required mark (a missing one excludes) | -                                  |
 | price       | 0.15   | 30% or more below the buyer's maximum        | 50% or more above it               |
 | capacity    | 0.10   | one month's output covers the quantity       | nothing usable (or units differ)   |
 | distance    | 0.10   | same province                                | 1,500 km or more away              |
 | certificate | 0.10   | valid on the needed-by date                  | no certificate                     |
 
-Hard filters exclude a product (`score_product` returns None) where the buyer stated a rule:
-a group other than the demand's; fewer stars than the demand's minimum (unrated counts as none);
-with a minimum star rating, a certificate that is missing or lapses before the needed-by date
-(the stars must still be valid on delivery). Everything else only lowers the score: a missing
-quality mark, a price above the target, a small capacity (a consortium can add up), distance.
+Hard rules exclude a product (`score_product` returns None): another group, or another sub-group
+when the demand names one (it is not what the buyer asked for), and the buyer's own rules
+(`misses` says which): the minimum stars, certified on the needed-by date (unrated counts as
+none), and every required quality mark. So a product that fails them never ranks above one that
+meets them. Everything else only lowers the score: a price above the target, a small capacity
+(a consortium can add up), distance.
+
+Prices compare per the unit of the demand's target (`price_unit`), through matchmaking.units;
+a product whose unit does not convert gets a neutral price component and the reason "price not
+comparable", never a percentage.
 
 Reasons are language-neutral codes with parameters (`Reason`), rendered through gettext by
 `render_reasons`; the matching job stores both (codes in `Match.components["reasons"]`, the
@@ -34,6 +39,8 @@ from functools import lru_cache
 from typing import Any
 
 from config import i18n
+from matchmaking import units
+from matchmaking.catalogue.certification import counts_as_certified
 from matchmaking.places import distance_km, short_province_name
 
 WEIGHTS: dict[str, float] = {
@@ -51,10 +58,6 @@ CHEAP_SHARE = 0.30  # this much below the buyer's maximum counts as the best pri
 DEAR_SHARE = 0.50  # this much above the maximum scores zero on price
 STAR_VALUE = {3: 0.6, 4: 0.8, 5: 1.0}  # without a minimum: OCOP stars as a quality signal
 
-# Mass and volume convert (g, kg, tấn; lít); every other unit only to itself.
-_UNIT_BASE: dict[str, tuple[str, float]] = {
-    "g": ("mass", 1.0), "kg": ("mass", 1_000.0), "tấn": ("mass", 1_000_000.0), "lít": ("volume", 1.0),
-}
 
 
 def N_(message: str) -> str:
@@ -84,17 +87,15 @@ MESSAGES: dict[str, str] = {
     "price_above": N_("price %(percent)d%% above the target"),
     "certificate_lapses": N_("certificate lapses before the needed-by date"),
     "no_certificate": N_("no valid OCOP certificate"),
+    "stars_below": N_("not certified %(stars)d stars or more on the needed-by date"),
+    "price_incomparable": N_("price not comparable (%(unit)s, not %(target_unit)s)"),
 }
 
 
-def unit_factor(from_unit: str, to_unit: str) -> float | None:
-    """How many `to_unit` one `from_unit` is (tấn -> kg: 1000), or None if they do not convert."""
-    if from_unit == to_unit:
-        return 1.0
-    a, b = _UNIT_BASE.get(from_unit), _UNIT_BASE.get(to_unit)
-    if a is None or b is None or a[0] != b[0]:
-        return None
-    return a[1] / b[1]
+def unit_factor(from_unit: str, to_unit: str, net: units.Net | None = None) -> float | None:
+    """How many `to_unit` one `from_unit` is (tấn -> kg: 1000), or None if they do not convert;
+    `net` is the content of one `from_unit` container."""
+    return units.factor(from_unit, to_unit, from_net=net)
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ class DemandFacts:
     """What scoring needs of a demand."""
 
     id: int
-    quantity: int
+    quantity: float
     unit: str
     delivery_province_code: int
     needed_by: date
@@ -112,6 +113,11 @@ class DemandFacts:
     max_price_vnd: int | None = None
     min_stars: int | None = None
     required_marks: tuple[str, ...] = ()
+    price_unit: str | None = None  # the unit the target price is per (None: `unit`)
+
+    @property
+    def target_unit(self) -> str:
+        return self.price_unit or self.unit
 
 
 @dataclass(frozen=True)
@@ -124,12 +130,13 @@ class ProductFacts:
     subgroup: str
     price_vnd: int
     unit: str
-    min_order: int
-    monthly_capacity: int
+    min_order: float
+    monthly_capacity: float
     province_code: int
     stars: int | None = None
     certificate_expiry: date | None = None
     quality_marks: tuple[str, ...] = ()
+    net: units.Net | None = None  # a container's content
 
 
 @dataclass(frozen=True)
@@ -155,15 +162,22 @@ class Scored:
 
 
 def excluded(demand: DemandFacts, product: ProductFacts) -> bool:
-    """The hard filters: the buyer's group, minimum stars, and stars still valid on delivery."""
+    """Not the product asked for: another group, or another sub-group when the demand names one."""
     if demand.group is not None and product.group != demand.group:
         return True
-    if demand.min_stars is not None:
-        if product.stars is None or product.stars < demand.min_stars:
-            return True
-        if product.certificate_expiry is None or product.certificate_expiry < demand.needed_by:
-            return True
-    return False
+    return demand.subgroup is not None and product.subgroup != demand.subgroup
+
+
+def misses(demand: DemandFacts, product: ProductFacts) -> tuple[Reason, ...]:
+    """The buyer's hard rules the product fails: stars certified on the needed-by date, marks."""
+    found: list[Reason] = []
+    if demand.min_stars is not None and not (
+            product.stars is not None and product.stars >= demand.min_stars
+            and counts_as_certified(product.stars, product.certificate_expiry, demand.needed_by)):
+        found.append(Reason("stars_below", {"stars": demand.min_stars}))
+    found += [Reason("mark_missing", {"mark": m}) for m in demand.required_marks
+              if m not in product.quality_marks]
+    return tuple(found)
 
 
 def _group(demand: DemandFacts, product: ProductFacts) -> float:
@@ -193,11 +207,11 @@ def _marks(demand: DemandFacts, product: ProductFacts) -> float:
 
 
 def _price_gap(demand: DemandFacts, product: ProductFacts) -> float | None:
-    """(price - maximum) / maximum, per the demand's unit; None without a maximum or units."""
-    factor = unit_factor(demand.unit, product.unit)  # product units per demand unit
-    if demand.max_price_vnd is None or factor is None:
+    """(price - maximum) / maximum, per the target's unit; None without a maximum or units."""
+    if demand.max_price_vnd is None:
         return None
-    return (product.price_vnd * factor - demand.max_price_vnd) / demand.max_price_vnd
+    price = units.price_in(product.price_vnd, product.unit, demand.target_unit, net=product.net)
+    return None if price is None else (price - demand.max_price_vnd) / demand.max_price_vnd
 
 
 def _price(demand: DemandFacts, product: ProductFacts) -> float:
@@ -211,10 +225,10 @@ def _price(demand: DemandFacts, product: ProductFacts) -> float:
 
 def capacity_share(demand: DemandFacts, product: ProductFacts) -> float | None:
     """The share of the demand's quantity one month of the product's output covers (at most 1)."""
-    factor = unit_factor(product.unit, demand.unit)
+    factor = unit_factor(product.unit, demand.unit, product.net)
     if factor is None:
         return None
-    if product.min_order * factor > demand.quantity:
+    if product.min_order * factor > demand.quantity + 1e-9:
         return 0.0
     return min(1.0, product.monthly_capacity * factor / demand.quantity)
 
@@ -244,13 +258,13 @@ def _certificate(demand: DemandFacts, product: ProductFacts) -> float:
 
 def explain(demand: DemandFacts, product: ProductFacts) -> tuple[Reason, ...]:
     """The plain-language reasons for a product's components, most telling first."""
-    reasons: list[Reason] = []
+    reasons: list[Reason] = list(misses(demand, product))
     stars = _rated(product)
     if stars is not None:
         reasons.append(Reason("stars", {"stars": stars}))
     if demand.required_marks:
-        reasons += [Reason("mark" if m in product.quality_marks else "mark_missing", {"mark": m})
-                    for m in demand.required_marks]
+        reasons += [Reason("mark", {"mark": m}) for m in demand.required_marks
+                    if m in product.quality_marks]
     else:
         reasons += [Reason("mark", {"mark": m}) for m in product.quality_marks if m in MARK_NAMES][:2]
     if product.province_code == demand.delivery_province_code:
@@ -266,6 +280,9 @@ def explain(demand: DemandFacts, product: ProductFacts) -> tuple[Reason, ...]:
     elif share is not None:
         reasons.append(Reason("covers_share" + suffix, {"percent": max(1, int(share * 100))}))
     gap = _price_gap(demand, product)
+    if gap is None and demand.max_price_vnd is not None:
+        reasons.append(Reason("price_incomparable", {"unit": product.unit,
+                                                     "target_unit": demand.target_unit}))
     if gap is not None:
         percent = round(abs(gap) * 100)
         if gap > 0:
@@ -274,7 +291,7 @@ def explain(demand: DemandFacts, product: ProductFacts) -> tuple[Reason, ...]:
             reasons.append(Reason("price_below", {"percent": percent}) if percent else Reason("price_at"))
     if stars is None or product.certificate_expiry is None:
         reasons.append(Reason("no_certificate"))
-    elif product.certificate_expiry < demand.needed_by:
+    elif product.certificate_expiry < demand.needed_by and demand.min_stars is None:
         reasons.append(Reason("certificate_lapses"))
     return tuple(reasons)
 
@@ -286,7 +303,7 @@ def score_product(demand: DemandFacts, product: ProductFacts, relevance: float, 
     `reasons=False` leaves the reasons out (the score is the same): for ranking many candidates
     before explaining the few that are kept.
     """
-    if excluded(demand, product):
+    if excluded(demand, product) or misses(demand, product):
         return None
     components = {
         "relevance": round(min(1.0, max(0.0, relevance)), 4),

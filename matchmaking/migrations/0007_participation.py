@@ -13,7 +13,7 @@ _restore_indexes = importlib.import_module(
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0008_email_retry')]
+    dependencies = [('models', '0006_decimal_quantities_units')]
 
     initial = False
 

@@ -8,7 +8,14 @@ from matchmaking.models.accounts import (
     WebSession,
 )
 from matchmaking.models.catalogue import Producer, Product, ProductImage
-from matchmaking.models.demand import Buyer, Demand, Match, Quote, SourcingShare
+from matchmaking.models.demand import (
+    Buyer,
+    Demand,
+    Match,
+    MatchAnnouncement,
+    Quote,
+    SourcingShare,
+)
 from matchmaking.models.fairs import (
     AllocationRun,
     Booth,
@@ -37,6 +44,7 @@ __all__ = [
     "Hall",
     "JobState",
     "Match",
+    "MatchAnnouncement",
     "Meeting",
     "MeetingParticipant",
     "MeetingRequest",

@@ -63,8 +63,11 @@ class Product(Model):
     certificate_expiry = fields.DateField(null=True)
     price_vnd = fields.BigIntField()
     unit = fields.CharField(max_length=16)
-    min_order = fields.IntField(default=1)
-    monthly_capacity = fields.IntField()
+    min_order = fields.DecimalField(max_digits=15, decimal_places=3, default=1)
+    monthly_capacity = fields.DecimalField(max_digits=15, decimal_places=3)
+    # A container's net content (hộp 500 g): `net_quantity` of the mass or volume `net_unit`.
+    net_quantity = fields.DecimalField(max_digits=12, decimal_places=3, null=True)
+    net_unit = fields.CharField(max_length=8, null=True)
     shelf_life_days = fields.IntField(null=True)
     quality_marks: fields.Field[list[str]] = fields.JSONField(default=list)
     status = fields.CharEnumField(ProductStatus, max_length=10, default=ProductStatus.DRAFT)
@@ -78,9 +81,10 @@ class Product(Model):
         indexes = [("status", "group"), ("updated_at",)]
         constraints = [
             CheckConstraint(check="price_vnd > 0", name="product_price_positive"),
-            CheckConstraint(check="min_order >= 1", name="product_min_order_positive"),
+            CheckConstraint(check="CAST(min_order AS REAL) > 0", name="product_min_order_positive"),
             CheckConstraint(
-                check="monthly_capacity >= min_order", name="product_capacity_covers_min_order"
+                check="CAST(monthly_capacity AS REAL) >= CAST(min_order AS REAL)",
+                name="product_capacity_covers_min_order",
             ),
             CheckConstraint(
                 check="stars IS NULL OR (stars >= 1 AND stars <= 5)", name="product_stars_range"

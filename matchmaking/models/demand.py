@@ -53,8 +53,10 @@ class Demand(Model):
     group = fields.CharField(max_length=16, null=True)
     subgroup = fields.CharField(max_length=40, null=True)
     keywords = fields.CharField(max_length=300, default="")
-    quantity = fields.IntField()
+    quantity = fields.DecimalField(max_digits=15, decimal_places=3)
     unit = fields.CharField(max_length=16)
+    # The unit the target price is per (null: the demand's unit), e.g. tấn ordered, ₫ per kg.
+    price_unit = fields.CharField(max_length=16, null=True)
     recurrence = fields.CharEnumField(Recurrence, max_length=8, default=Recurrence.ONCE)
     max_price_vnd = fields.BigIntField(null=True)
     min_stars = fields.SmallIntField(null=True)
@@ -70,7 +72,7 @@ class Demand(Model):
         table = "demand"
         indexes = [("status", "valid_until"), ("updated_at",)]
         constraints = [
-            CheckConstraint(check="quantity > 0", name="demand_quantity_positive"),
+            CheckConstraint(check="CAST(quantity AS REAL) > 0", name="demand_quantity_positive"),
             CheckConstraint(
                 check="max_price_vnd IS NULL OR max_price_vnd > 0",
                 name="demand_max_price_positive",
@@ -114,6 +116,23 @@ class Match(Model):
         unique_together = [("demand", "product")]
 
 
+class MatchAnnouncement(Model):
+    """A (demand, product) pair its producer and buyer were told about, kept so it is told once."""
+
+    id = fields.IntField(primary_key=True)
+    demand: fields.ForeignKeyRelation[Demand] = fields.ForeignKeyField(
+        "models.Demand", related_name="announcements", on_delete=fields.CASCADE
+    )
+    product: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+        "models.Product", related_name="announcements", on_delete=fields.CASCADE
+    )
+    announced_at = fields.DatetimeField()
+
+    class Meta:
+        table = "match_announcement"
+        unique_together = [("demand", "product")]
+
+
 class SourcingShare(Model):
     """One producer's part of a consortium that covers a demand together."""
 
@@ -126,14 +145,14 @@ class SourcingShare(Model):
         "models.Product", related_name="sourcing", on_delete=fields.CASCADE
     )
     product_id: int
-    quantity = fields.IntField()
+    quantity = fields.DecimalField(max_digits=15, decimal_places=3)  # in the product's unit
     score = fields.FloatField()
 
     class Meta:
         table = "sourcing_share"
         unique_together = [("demand", "product")]
         constraints = [
-            CheckConstraint(check="quantity > 0", name="sourcing_quantity_positive"),
+            CheckConstraint(check="CAST(quantity AS REAL) > 0", name="sourcing_quantity_positive"),
         ]
 
 
@@ -153,8 +172,10 @@ class Quote(Model):
         "models.Product", related_name="quotes", null=True, on_delete=fields.SET_NULL
     )
     product_id: int | None
-    price_vnd = fields.BigIntField()
-    quantity = fields.IntField()
+    price_vnd = fields.BigIntField()  # per `unit`
+    quantity = fields.DecimalField(max_digits=15, decimal_places=3)  # in `unit`
+    # The unit the producer quotes in (its own, e.g. kg on a demand in tấn), empty: the demand's.
+    unit = fields.CharField(max_length=16, default="")
     lead_time_days = fields.IntField()
     message = fields.TextField(default="")
     status = fields.CharEnumField(QuoteStatus, max_length=12, default=QuoteStatus.SUBMITTED)
@@ -165,7 +186,7 @@ class Quote(Model):
         table = "quote"
         constraints = [
             CheckConstraint(check="price_vnd > 0", name="quote_price_positive"),
-            CheckConstraint(check="quantity > 0", name="quote_quantity_positive"),
+            CheckConstraint(check="CAST(quantity AS REAL) > 0", name="quote_quantity_positive"),
             CheckConstraint(check="lead_time_days >= 0", name="quote_lead_time_nonnegative"),
             CheckConstraint(check=f"status IN {sql_in(QuoteStatus)}", name="quote_status_valid"),
         ]

@@ -253,3 +253,27 @@ async def test_database_search_escapes_and_pages(db: str) -> None:
 
     assert results.total == 3
     assert [h.name_html for h in results.hits] == [Markup("&lt;i&gt;<mark>Trà</mark>&lt;/i&gt; 0")]
+
+
+def test_a_province_in_the_search_text_is_a_filter_not_words() -> None:
+    query = parse_product_query({"q": ["chè Hà Giang"]})
+    assert (query.q, query.province, query.place) == ("chè", TUYEN_QUANG, "Hà Giang")
+    assert parse_product_query({"q": ["nuoc mam phu quoc"]}).q == "nuoc mam phu quoc"
+    assert parse_product_query({"q": ["Phú Quốc nước mắm"]}).q == "nước mắm Phú Quốc"
+    chosen = parse_product_query({"q": ["chè Hà Giang"], "province": ["Hà Nội"]})
+    assert (chosen.q, chosen.province) == ("chè Hà Giang", HANOI)
+
+
+async def test_che_ha_giang_finds_tea_from_there_not_a_producer_called_giang(
+    db: str, search: SearchClient
+) -> None:
+    north = await neutral_producer(province_code=TUYEN_QUANG, ward_code=None)
+    await product(producer=north, name="Chè Shan tuyết Hoàng Su Phì")
+    giang = await make_producer(name="Cơ sở Trường Giang", province_code=HANOI)
+    await product(producer=giang, name="Tương ớt Hạ Long", subgroup="condiments",
+                  group=ProductGroup.FOOD, description="Ớt chín, chè chén")
+    await reindex(search, today=TODAY)
+
+    found = await search_products(search, parse_product_query({"q": ["chè Hà Giang"]}), today=TODAY)
+
+    assert [hit.name for hit in found.hits] == ["Chè Shan tuyết Hoàng Su Phì"]

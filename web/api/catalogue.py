@@ -54,8 +54,10 @@ class ProductJson(TypedDict):
     certificate_expiry: str | None
     price_vnd: int
     unit: str
-    min_order: int
-    monthly_capacity: int
+    min_order: float
+    monthly_capacity: float
+    net_quantity: float | None
+    net_unit: str | None
     shelf_life_days: int | None
     quality_marks: list[str]
     status: ProductStatus
@@ -89,8 +91,10 @@ def product_json(product: Product, today: date) -> ProductJson:
         "certificate_authority": product.certificate_authority,
         "decision_date": iso(product.decision_date),
         "certificate_expiry": iso(product.certificate_expiry),
-        "price_vnd": product.price_vnd, "unit": product.unit, "min_order": product.min_order,
-        "monthly_capacity": product.monthly_capacity, "shelf_life_days": product.shelf_life_days,
+        "price_vnd": product.price_vnd, "unit": product.unit,
+        "min_order": float(product.min_order), "monthly_capacity": float(product.monthly_capacity),
+        "net_quantity": None if product.net_quantity is None else float(product.net_quantity),
+        "net_unit": product.net_unit, "shelf_life_days": product.shelf_life_days,
         "quality_marks": list(product.quality_marks), "status": ProductStatus(product.status),
         "producer_id": product.producer_id,
     }
@@ -106,6 +110,13 @@ PRODUCT_BODY = Body(
                                    "description": "default: decision + 36 months"},
             "quality_marks": {"type": "array", "items": {"type": "string", "enum": [
                 m.value for m in QualityMark]}},
+            "min_order": {"anyOf": [{"type": "number"}, {"type": "string"}],
+                          "description": "in unit; text as typed: 1,5 or 1.500"},
+            "monthly_capacity": {"anyOf": [{"type": "number"}, {"type": "string"}],
+                                 "description": "in unit, per month; text as typed"},
+            "net_quantity": {"anyOf": [{"type": "number"}, {"type": "string"}], "nullable": True,
+                             "description": "a container's net content (hộp, chai, túi, gói)"},
+            "net_unit": {"type": "string", "enum": ["g", "kg", "ml", "lít"], "nullable": True},
             "publish": {"type": "boolean", "description": "publish at once (POST only)"}})
 
 

@@ -50,8 +50,9 @@ class DemandJson(TypedDict):
     group: str | None
     subgroup: str | None
     keywords: str
-    quantity: int
+    quantity: float
     unit: str
+    price_unit: str
     recurrence: Recurrence
     max_price_vnd: int | None
     min_stars: int | None
@@ -77,7 +78,8 @@ class QuoteJson(TypedDict):
     producer_id: int
     product_id: int | None
     price_vnd: int
-    quantity: int
+    quantity: float
+    unit: str
     lead_time_days: int
     message: str
     status: QuoteStatus
@@ -98,8 +100,9 @@ def demand_json(demand: Demand) -> DemandJson:
     return {
         "id": demand.id, "buyer_id": demand.buyer_id,
         "title": demand.title, "description": demand.description, "group": demand.group,
-        "subgroup": demand.subgroup, "keywords": demand.keywords, "quantity": demand.quantity,
-        "unit": demand.unit, "recurrence": Recurrence(demand.recurrence),
+        "subgroup": demand.subgroup, "keywords": demand.keywords,
+        "quantity": float(demand.quantity), "unit": demand.unit,
+        "price_unit": demand.price_unit or demand.unit, "recurrence": Recurrence(demand.recurrence),
         "max_price_vnd": demand.max_price_vnd, "min_stars": demand.min_stars,
         "required_marks": list(demand.required_marks),
         "delivery_province_code": demand.delivery_province_code,
@@ -115,7 +118,7 @@ def quote_json(quote: Quote) -> QuoteJson:
         "id": quote.id, "demand_id": quote.demand_id,
         "producer_id": quote.producer_id,
         "product_id": quote.product_id,
-        "price_vnd": quote.price_vnd, "quantity": quote.quantity,
+        "price_vnd": quote.price_vnd, "quantity": float(quote.quantity), "unit": quote.unit,
         "lead_time_days": quote.lead_time_days, "message": quote.message,
         "status": QuoteStatus(quote.status), "created_at": quote.created_at.isoformat(),
         "updated_at": quote.updated_at.isoformat(),
@@ -127,6 +130,9 @@ def _id(request: Request, name: str) -> int:
 
 
 NOT_BUYER = "not a buyer"
+QUANTITY = {"anyOf": [{"type": "number"}, {"type": "string"}],
+            "description": "a number, or text as a Vietnamese user types it: 1,5 (one and a "
+            "half), 1.500 (fifteen hundred); 1,500 is ambiguous and refused; three decimals at most"}
 DEMAND_BODY = Body(
     DemandInput, required=["title", "quantity", "unit", "delivery_province_code", "needed_by"],
     fields={"group": {"type": "string", "enum": [g.value for g in ProductGroup], "nullable": True},
@@ -136,6 +142,11 @@ DEMAND_BODY = Body(
             "required_marks": {"type": "array", "items": {"type": "string", "enum": [
                 m.value for m in QualityMark]}},
             "delivery_province_code": PROVINCE,
+            "quantity": QUANTITY,
+            "price_unit": {"type": "string", "description": "the unit max_price_vnd is per "
+                           "(default: unit); must convert to unit, e.g. kg for a demand in tấn"},
+            "confirm_price": {"type": "boolean", "description": "keep a target about 1000 "
+                              "times off the catalogue's prices for the sub-group (else 422)"},
             "valid_until": {"type": "string", "format": "date",
                             "description": "today or later; default needed_by"}})
 
@@ -214,7 +225,11 @@ async def my_demands(request: Request) -> Response:
     "demand: withdraw it to send another. The buyer is told in its inbox and by email.",
     body=Body(QuoteInput, required=["price_vnd", "quantity", "lead_time_days"],
               fields={"product_id": {"type": "integer", "nullable": True,
-                                     "description": "one of the caller's products"}}),
+                                     "description": "one of the caller's products"},
+                      "quantity": QUANTITY,
+                      "unit": {"type": "string", "description": "the producer's own unit for "
+                               "price and quantity (default: the demand's); it must convert to "
+                               "the demand's, a container through the product's net content"}}),
     responses={201: ("the quote", QuoteJson), 401: UNAUTHENTICATED, 403: "not a producer",
                404: "no open demand with this id, or the producer has no profile",
                422: "field errors; errors.demand: already quoted; errors.status: not open"})

@@ -19,7 +19,7 @@ from web.auth import current_account
 class ShareJson(TypedDict):
     product_id: int
     producer_id: int
-    quantity: int
+    quantity: float
     unit: str
     score: float
 
@@ -28,7 +28,7 @@ class SourcingJson(TypedDict):
     """Shares in each product's unit; covered and shortfall in the demand's unit."""
 
     demand_id: int
-    quantity: int
+    quantity: float
     unit: str
     consortium: bool
     shares: list[ShareJson]
@@ -49,10 +49,12 @@ async def get_matches(request: Request) -> Response:
 
 
 @operation(
-    summary="How several producers could cover one of the caller's demands together",
+    summary="How producers' capacity covers one of the caller's demands",
     tags=["matching"],
-    description="Shares are in each product's unit; covered and shortfall in the demand's unit. "
-    "consortium is false when a single matched product covers the demand (or nothing matches).",
+    description="Shares are in each product's unit; covered and shortfall in the demand's unit, "
+    "always the sum of the shares shown (covered + shortfall = quantity). consortium is true when "
+    "the shares are several producers together. Capacity is one month of each product's output, "
+    "shared among all open demands oldest first (a one-off demand too draws on one month).",
     responses={200: ("the plan", SourcingJson), 401: UNAUTHENTICATED, 404: NOT_THEIRS})
 async def get_sourcing(request: Request) -> Response:
     demand = await visible_demand(current_account(request), int(request.path_params["demand_id"]))

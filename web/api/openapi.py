@@ -32,6 +32,7 @@ import types
 import typing
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, NotRequired, TypedDict, TypeVar
 
 from starlette.requests import Request
@@ -180,7 +181,7 @@ class _Components:
 
 
 def _json_type(tp: Any) -> str:
-    names = {bool: "boolean", int: "integer", float: "number", str: "string"}
+    names = {bool: "boolean", int: "integer", float: "number", str: "string", Decimal: "number"}
     if tp not in names:
         raise TypeError(f"no JSON type for {tp!r}")
     return names[tp]

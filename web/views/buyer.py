@@ -13,6 +13,7 @@ from matchmaking.demands import demands, quotes
 from matchmaking.enums import BuyerKind, ProductGroup, QualityMark, Recurrence, Role
 from matchmaking.errors import NotFound, ValidationFailed
 from matchmaking.models import Demand
+from matchmaking.parsing import quantity_input
 from matchmaking.permissions import require_role
 from matchmaking.places import province_codes, short_province_name
 from matchmaking.taxonomy import SUBGROUPS, UNITS
@@ -73,7 +74,8 @@ def demand_values(demand: Demand) -> tuple[dict[str, str], list[str]]:
     return {
         "title": demand.title, "description": demand.description,
         "group_subgroup": group_subgroup, "keywords": demand.keywords,
-        "quantity": text(demand.quantity), "unit": demand.unit,
+        "quantity": quantity_input(demand.quantity), "unit": demand.unit,
+        "price_unit": demand.price_unit or demand.unit,
         "recurrence": str(demand.recurrence), "max_price_vnd": text(demand.max_price_vnd),
         "min_stars": text(demand.min_stars),
         "delivery_province_code": text(demand.delivery_province_code),

@@ -12,8 +12,10 @@ from matchmaking.demands import demands, quotes
 from matchmaking.enums import ProductGroup, ProductStatus, Role
 from matchmaking.errors import ValidationFailed
 from matchmaking.models import Demand
+from matchmaking.parsing import quantity_input
 from matchmaking.permissions import require_account, require_role
 from matchmaking.places import province_codes, resolve_province, short_province_name
+from matchmaking.taxonomy import UNITS
 from web.auth import current_account, public_url
 from web.forms import FormState, keep_typed, read_form
 from web.render import render
@@ -43,7 +45,7 @@ async def _demand_page(request: Request, demand: Demand, form: FormState,
     products = [p for p in await catalogue.producer_products(producer, include_unpublished=True)
                 if p.status != ProductStatus.ARCHIVED]
     return render(request, "demands/demand.html", {
-        "demand": demand, "form": form, "my_quotes": mine, "products": products,
+        "demand": demand, "form": form, "my_quotes": mine, "products": products, "units": UNITS,
         "can_quote": demand.status == "open" and not any(
             q.status in demands.ACTIVE_QUOTES for q in mine),
     }, status_code=status_code)
@@ -58,7 +60,7 @@ async def demand_page(request: Request) -> Response:
     require_role(account, Role.PRODUCER)
     if await catalogue.producer_profile(account) is None:
         return RedirectResponse("/producer/profile", status_code=303)
-    form = FormState({"quantity": str(demand.quantity)})
+    form = FormState({"quantity": quantity_input(demand.quantity), "unit": demand.unit})
     return await _demand_page(request, demand, form)
 
 

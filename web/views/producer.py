@@ -16,7 +16,7 @@ from matchmaking.catalogue import pages as catalogue_pages
 from matchmaking.catalogue import products as catalogue
 from matchmaking.enums import ProducerKind, ProductGroup, ProductStatus, QualityMark, Role
 from matchmaking.errors import ValidationFailed
-from matchmaking.parsing import parse_id
+from matchmaking.parsing import parse_id, quantity_input
 from matchmaking.permissions import require_role
 from matchmaking.places import province_codes, short_province_name, wards_of
 from matchmaking.taxonomy import SUBGROUPS, UNITS
@@ -88,7 +88,9 @@ def _product_values(product: Any) -> dict[str, str]:
         "decision_date": text(product.decision_date),
         "certificate_expiry": text(product.certificate_expiry),
         "price_vnd": text(product.price_vnd), "unit": product.unit,
-        "min_order": text(product.min_order), "monthly_capacity": text(product.monthly_capacity),
+        "min_order": quantity_input(product.min_order),
+        "monthly_capacity": quantity_input(product.monthly_capacity),
+        "net_quantity": quantity_input(product.net_quantity), "net_unit": text(product.net_unit),
         "shelf_life_days": text(product.shelf_life_days),
     }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -79,3 +80,16 @@ def test_all_errors_reported_at_once() -> None:
 def test_months_clamp_to_month_end() -> None:
     assert add_months(date(2024, 1, 31), 1) == date(2024, 2, 29)
     assert add_months(date(2023, 5, 31), 36) == date(2026, 5, 31)
+
+
+def test_capacities_are_decimals_as_typed() -> None:
+    values = validate_product({**GOOD, "unit": "tấn", "min_order": "0,5", "monthly_capacity": "1,5"})
+    assert values.min_order == Decimal("0.5") and values.monthly_capacity == Decimal("1.5")
+    assert set(errors_of(monthly_capacity="1,500")) == {"monthly_capacity"}
+
+
+def test_only_a_container_declares_its_net_content() -> None:
+    boxed = validate_product({**GOOD, "unit": "hộp", "net_quantity": "500", "net_unit": "g"})
+    assert boxed.net_quantity == 500 and boxed.net_unit == "g"
+    assert set(errors_of(unit="kg", net_quantity="500", net_unit="g")) == {"net_quantity"}
+    assert set(errors_of(unit="hộp", net_quantity="500", net_unit="cái")) == {"net_unit"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from matchmaking.demands import demands
 from matchmaking.enums import BuyerKind, DemandStatus, QuoteStatus
 from matchmaking.errors import Forbidden, NotAuthenticated, NotFound, ValidationFailed
 from matchmaking.models import Buyer, Demand, EmailMessage, Notification, Quote
-from tests.factories import make_account, make_buyer, make_demand, make_producer, owner
+from tests.factories import make_account, make_buyer, make_demand, make_producer, make_product, owner
 
 TODAY = date(2026, 3, 2)
 LANG_SON = 20  # province code of Lạng Sơn (unchanged by the 2025 merger)
@@ -234,3 +235,33 @@ async def test_expire_job_is_registered_and_thin(db: str, settings: Any) -> None
     assert job.seconds == 3600
     assert await job.function(JobContext(settings=settings, search=None)) == "1 demands expired"
     assert await job.function(JobContext(settings=settings, search=None)) == "0 demands expired"
+
+
+def test_a_quantity_of_1_5_tan_is_one_and_a_half() -> None:
+    assert demands.validate_demand({**GOOD, "quantity": "1,5"}, today=TODAY).quantity == \
+        Decimal("1.5")
+    assert demands.validate_demand({**GOOD, "quantity": "1.500"}, today=TODAY).quantity == 1500
+    assert set(errors_of(quantity="1,500")) == {"quantity"}
+
+
+def test_the_target_price_is_per_its_own_unit() -> None:
+    values = demands.validate_demand({**GOOD, "price_unit": "kg"}, today=TODAY)
+    assert values.unit == "tấn" and values.price_unit == "kg"
+    assert demands.validate_demand(GOOD, today=TODAY).price_unit == "tấn"
+    assert set(errors_of(price_unit="hộp")) == {"price_unit"}
+
+
+async def test_a_target_1000_times_off_the_catalogue_is_questioned(db: str) -> None:
+    buyer = await make_buyer()
+    for price in (300_000, 350_000, 400_000):
+        await make_product(price_vnd=price)  # tea, per kg
+    data = {**GOOD, "unit": "tấn", "max_price_vnd": "400.000", "required_marks": [],
+            "min_stars": ""}
+    with pytest.raises(ValidationFailed) as caught:
+        await demands.post_demand(owner(buyer), data, today=TODAY)  # 400.000 ₫ per tấn?
+    assert set(caught.value.errors) == {"max_price_vnd", "confirm_price"}
+    assert "350.000" in caught.value.errors["max_price_vnd"]
+    per_kg = await demands.post_demand(owner(buyer), {**data, "price_unit": "kg"}, today=TODAY)
+    assert per_kg.price_unit == "kg"
+    kept = await demands.post_demand(owner(buyer), {**data, "confirm_price": "1"}, today=TODAY)
+    assert kept.max_price_vnd == 400_000 and kept.price_unit == "tấn"

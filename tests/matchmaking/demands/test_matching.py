@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from matchmaking.demands.matching import match_demands
+from matchmaking.demands.sourcing import demand_sourcing
 from matchmaking.enums import BuyerKind, DemandStatus, ProductGroup, ProductStatus
 from matchmaking.models import (
     Buyer,
@@ -276,3 +278,90 @@ async def test_capacity_shared_by_two_consortia_is_never_promised_twice(
         promised[share.product_id] = promised.get(share.product_id, 0) + share.quantity
     assert promised and all(q <= capacity[pid] for pid, q in promised.items())
     assert sum(promised.values()) == 2_100  # every kilo of A, B and C; 1.9 t still missing
+
+
+async def test_a_demand_typed_as_a_sentence_without_diacritics_finds_the_teas(
+    db: str, search: SearchClient
+) -> None:
+    teas = await tea_market()
+    sauce = await make_product(await make_producer(name="Cơ sở tương ớt Hà Giang",
+                                                   owner=await make_account("producer")),
+                               name="Tương ớt Mường Khương", group=ProductGroup.FOOD,
+                               subgroup="condiments", stars=5, price_vnd=40_000)
+    demand = await make_demand(await make_buyer(), title="can 1,5 tan che xanh loai 4 sao giao ha noi",
+                               keywords="", group=None, subgroup=None, min_stars=None,
+                               quantity=Decimal("1.5"), unit="tấn", max_price_vnd=300_000,
+                               price_unit="kg")
+    await reindex(search, today=date.today())
+
+    await match_demands(search, now=now())
+
+    matches = await Match.filter(demand=demand).order_by("rank")
+    found = [m.product_id for m in matches]
+    assert set(found) == {teas["A"].id, teas["B"].id, teas["C"].id}  # 4-5 stars, valid on delivery
+    assert sauce.id not in found and teas["three_stars"].id not in found
+    by_id = {m.product_id: m for m in matches}
+    assert "giá bằng mức mục tiêu" in by_id[teas["A"].id].reasons  # 300.000 ₫/kg
+    assert "giá thấp hơn mức mục tiêu 17%" in by_id[teas["C"].id].reasons  # 250.000 ₫/kg
+    assert "giá cao hơn mức mục tiêu 17%" in by_id[teas["B"].id].reasons  # 350.000 ₫/kg
+
+
+async def test_a_demand_for_what_nobody_sells_has_no_matches_and_tells_no_one(
+    db: str, search: SearchClient
+) -> None:
+    await tea_market()
+    demand = await make_demand(await make_buyer(), title="Cần 500 lít rượu vang nho", keywords="",
+                               group=None, subgroup=None, min_stars=None, unit="lít")
+    await reindex(search, today=date.today())
+
+    await match_demands(search, now=now())
+
+    assert not await Match.filter(demand=demand).exists()
+    assert await Notification.all().count() == 0 and await EmailMessage.all().count() == 0
+
+
+async def test_a_match_that_leaves_and_comes_back_is_announced_once(
+    db: str, search: SearchClient
+) -> None:
+    teas = await tea_market()
+    demand = await make_demand(await make_buyer())
+    await reindex(search, today=date.today())
+    await match_demands(search, now=now())
+    producer = await teas["A"].producer
+    told = await Notification.filter(account_id=producer.owner_id).count()  # type: ignore[attr-defined]
+    product = teas["A"]
+
+    for status in (ProductStatus.ARCHIVED, ProductStatus.PUBLISHED):
+        product.status = status
+        await product.save()
+        await enqueue_product(product.id)
+        await sync_outbox(search, today=date.today())
+        await match_demands(search, now=now())
+
+    assert await Match.filter(demand=demand, product=product).exists()  # back in the list
+    assert await Notification.filter(
+        account_id=producer.owner_id).count() == told  # type: ignore[attr-defined]
+
+
+async def test_a_later_demand_gets_what_capacity_is_left_and_says_so(
+    db: str, search: SearchClient
+) -> None:
+    producer = await make_producer(name="HTX Chè Tân Cương", province_code=THAI_NGUYEN,
+                                   owner=await make_account("producer"))
+    tea = await make_product(producer, name="Chè xanh Tân Cương", stars=5, monthly_capacity=3_000,
+                             min_order=50, price_vnd=300_000)
+    buyer = await make_buyer()
+    first = await make_demand(buyer, title="Cần 2 tấn chè xanh", keywords="")
+    second = await make_demand(buyer, title="Cần 2 tấn chè xanh Tân Cương", keywords="")
+    await reindex(search, today=date.today())
+
+    await match_demands(search, now=now())
+
+    plans = [await demand_sourcing(d) for d in (first, second)]
+    assert [[(s.product_id, s.quantity) for s in p.shares] for p in plans] == [
+        [(tea.id, 2_000)], [(tea.id, 1_000)]]  # the older demand keeps its two tonnes
+    for plan in plans:
+        shown = sum(s.quantity / 1_000 for s in plan.shares)  # kg shares of a demand in tấn
+        assert plan.covered == shown and plan.covered + plan.shortfall == 2
+        assert not plan.consortium
+    assert plans[1].shortfall == 1

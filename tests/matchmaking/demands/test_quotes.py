@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -267,4 +268,55 @@ async def test_overview_reads_matches_in_rank_order_and_the_shortfall(db: str) -
     overview = await quotes.demand_overview(await buyer_of(demand), demand.id)
     assert [m.rank for m in overview.matches] == [1, 2]
     assert overview.matches[0].reasons == ["Đủ 4 sao"]
-    assert overview.shortfall == 200 and overview.accepted == 0
+    assert overview.sourcing.shortfall == 200 and overview.accepted == 0
+    assert overview.sourcing.covered == 300  # the sum of the shares shown
+
+
+async def test_a_quote_of_1_5_tan_is_one_and_a_half_tonnes(db: str) -> None:
+    demand = await make_demand(quantity=2, unit="tấn", price_unit="kg", max_price_vnd=400_000)
+    account, _producer = await seller()
+    quote = await quotes.submit_quote(account, demand.id, {**OFFER, "quantity": "1.5",
+                                                           "price_vnd": "380.000.000"}, today=TODAY)
+    await quote.refresh_from_db()
+    assert quote.quantity == Decimal("1.5") and quote.unit == "tấn"
+    [row] = await quotes.compare_quotes(await buyer_of(demand), demand.id)
+    assert row.total_vnd == 570_000_000  # not 15 tấn: 5.700.000.000
+    assert row.price_in_target_unit == 380_000 and not row.above_target
+
+
+async def test_a_producer_quotes_in_its_own_unit_and_the_buyer_sees_both(db: str) -> None:
+    demand = await make_demand(quantity=2, unit="tấn", price_unit="kg", max_price_vnd=300_000)
+    account, _producer = await seller()
+    await quotes.submit_quote(account, demand.id, {**OFFER, "unit": "kg", "quantity": "2.500",
+                                                   "price_vnd": "320.000"}, today=TODAY)
+    [row] = await quotes.compare_quotes(await buyer_of(demand), demand.id)
+    assert row.unit == "kg" and row.quantity_in_demand_unit == 2.5
+    assert row.over_quantity  # 2.500 kg is more than the 2 tấn asked
+    assert row.above_target and row.price_in_target_unit == 320_000
+
+
+async def test_a_box_quotes_through_its_net_content_or_not_at_all(db: str) -> None:
+    demand = await make_demand(quantity=100, unit="kg", max_price_vnd=400_000)
+    account, producer = await seller()
+    bare = await make_product(producer, unit="hộp", code="BARE")
+    with pytest.raises(ValidationFailed) as caught:
+        await quotes.submit_quote(account, demand.id, {**OFFER, "unit": "hộp",
+                                                       "product_id": bare.id}, today=TODAY)
+    assert set(caught.value.errors) == {"unit"}
+    boxed = await make_product(producer, unit="hộp", code="BOX", net_quantity=200, net_unit="g")
+    await quotes.submit_quote(account, demand.id, {**OFFER, "unit": "hộp", "quantity": "100",
+                                                   "price_vnd": "90.000", "product_id": boxed.id},
+                              today=TODAY)
+    [row] = await quotes.compare_quotes(await buyer_of(demand), demand.id)
+    assert row.quantity_in_demand_unit == 20.0 and row.price_in_target_unit == 450_000
+    assert row.above_target and not row.over_quantity
+
+
+async def test_accepted_quotes_add_up_in_the_demands_unit(db: str) -> None:
+    demand = await make_demand(quantity=1, unit="tấn")
+    _account, producer = await seller()
+    quote = await Quote.create(demand=demand, producer=producer, price_vnd=300_000, unit="kg",
+                               quantity=Decimal(1000), lead_time_days=3)
+    await quotes.accept_quote(await buyer_of(demand), quote.id)
+    await demand.refresh_from_db()
+    assert demand.status == DemandStatus.FULFILLED

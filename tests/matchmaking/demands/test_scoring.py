@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -12,11 +13,13 @@ from matchmaking.demands.scoring import (
     DemandFacts,
     ProductFacts,
     Reason,
+    misses,
     rank,
     render_reasons,
     score_product,
     unit_factor,
 )
+from matchmaking.units import Net
 
 TODAY = date(2026, 3, 1)
 HANOI, THAI_NGUYEN = 1, 19
@@ -63,9 +66,11 @@ def test_relevance_is_the_search_ranking_score_clamped() -> None:
     assert components(relevance=1.7)["relevance"] == 1.0
 
 
-def test_group_fit_same_subgroup_beats_same_group() -> None:
+def test_another_subgroup_is_not_the_product_asked_for() -> None:
     assert components()["group"] == 1.0
-    assert components(product=replace(TEA, subgroup="coffee"))["group"] == 0.5
+    assert score_product(DEMAND, replace(TEA, subgroup="coffee"), 1.0) is None  # tea, not coffee
+    any_kind = replace(DEMAND, subgroup=None)
+    assert components(any_kind, replace(TEA, subgroup="coffee"))["group"] == 1.0
 
 
 def test_stars_above_the_minimum_score_higher() -> None:
@@ -76,10 +81,25 @@ def test_stars_above_the_minimum_score_higher() -> None:
     assert components(no_minimum, replace(TEA, stars=None))["stars"] == 0.0
 
 
-def test_marks_count_the_share_of_required_ones_held() -> None:
+def test_required_marks_are_hard() -> None:
     demand = replace(DEMAND, required_marks=("vietgap", "organic"))
-    assert components(demand)["marks"] == 0.5
-    assert reasons(demand)[1:3] == ["VietGAP", "chưa có Hữu cơ"]
+    assert score_product(demand, TEA, 1.0) is None  # no organic: never ranked at all
+    assert misses(demand, TEA) == (Reason("mark_missing", {"mark": "organic"}),)
+    organic = replace(TEA, quality_marks=("vietgap", "organic"))
+    assert components(demand, organic)["marks"] == 1.0
+    assert reasons(demand, organic)[1:3] == ["VietGAP", "Hữu cơ"]
+
+
+def test_prices_compare_per_the_unit_of_the_target() -> None:
+    per_kg = replace(DEMAND, max_price_vnd=300_000, price_unit="kg")
+    assert "giá cao hơn mức mục tiêu 20%" in reasons(per_kg)  # 360.000 ₫/kg against 300.000
+    boxes = replace(TEA, unit="hộp", price_vnd=72_000, net=Net(Decimal(200), "g"))
+    assert "giá cao hơn mức mục tiêu 20%" in reasons(per_kg, boxes)
+    no_content = replace(TEA, unit="hộp", price_vnd=72_000)
+    assert components(per_kg, no_content)["price"] == 0.5
+    said = reasons(per_kg, no_content)
+    assert "không so sánh được giá (hộp, không phải kg)" in said
+    assert not any("%" in text for text in said)
 
 
 def test_price_below_the_target_is_best_and_above_it_falls_to_zero() -> None:

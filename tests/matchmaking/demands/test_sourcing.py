@@ -89,3 +89,36 @@ def test_joint_plan_equals_plans_of_the_components() -> None:
     joint = plan_sourcing(needs, supplies, options)
     alone = plan_sourcing(needs[2:], supplies, options[3:])
     assert joint.shares[3] == alone.shares[3] and joint.shortfall[3] == alone.shortfall[3]
+
+
+def test_a_product_that_covers_alone_is_the_one_share() -> None:
+    needs = [NeedIn(1, 2, "tấn")]
+    supplies = [SupplyIn(10, "kg", 5_000, 50), SupplyIn(11, "kg", 5_000, 50)]
+    plan = plan_sourcing(needs, supplies, [OptionIn(1, 10, 0.7), OptionIn(1, 11, 0.9)])
+    assert promised(plan) == {11: 2_000} and plan.shortfall == {1: 0.0}
+
+
+def test_older_demands_keep_their_capacity_and_later_ones_get_what_is_left() -> None:
+    needs = [NeedIn(2, 2, "tấn"), NeedIn(1, 2, "tấn")]  # demand 1 was posted first
+    supplies = [SupplyIn(10, "kg", 3_000, 50)]
+    plan = plan_sourcing(needs, supplies, [OptionIn(1, 10, 0.5), OptionIn(2, 10, 0.9)])
+    assert [(s.product_id, s.quantity) for s in plan.shares[1]] == [(10, 2_000)]
+    assert [(s.product_id, s.quantity) for s in plan.shares[2]] == [(10, 1_000)]
+    assert plan.shortfall == {1: 0.0, 2: 1.0}
+
+
+def test_decimal_quantities_are_covered_to_the_thousandth() -> None:
+    plan = plan_sourcing([NeedIn(1, 1.5, "tấn")], [SupplyIn(10, "kg", 800, 0.5),
+                                                    SupplyIn(11, "kg", 900, 0.5)],
+                         [OptionIn(1, 10, 0.9), OptionIn(1, 11, 0.8)])
+    assert promised(plan) == {10: 800, 11: 700} and plan.shortfall == {1: 0.0}
+
+
+def test_a_one_off_demand_draws_on_one_month_of_output_like_a_monthly_one() -> None:
+    # 3 tấn once, from a producer of 2 tấn a month: one lot, one month's output, whatever the date.
+    plan = plan_sourcing([NeedIn(1, 3, "tấn")], [SupplyIn(10, "tấn", 2)], [OptionIn(1, 10, 0.9)])
+    assert promised(plan) == {10: 2} and plan.shortfall == {1: 1.0}
+    # A monthly demand and a later one-off share that same month.
+    plan = plan_sourcing([NeedIn(1, 1.5, "tấn"), NeedIn(2, 1, "tấn")], [SupplyIn(10, "tấn", 2, 0.1)],
+                         [OptionIn(1, 10, 0.9), OptionIn(2, 10, 0.9)])
+    assert plan.shortfall == {1: 0.0, 2: 0.5}
