@@ -12,17 +12,32 @@ BENCHMARKS = [
     "bench.bench_matching",
     "bench.bench_booths",
     "bench.bench_meetings",
+    "bench.bench_load",
 ]
+
+
+def module_name(name: str) -> str:
+    """`search`, `bench_search` and `bench.bench_search` all name bench/bench_search.py.
+
+    A bare name is never imported as is: `search` is also the platform's package.
+    """
+    short = name.removeprefix("bench.").removeprefix("bench_").removesuffix(".py")
+    return f"bench.bench_{short}"
 
 
 def main(names: list[str]) -> int:
     failed = []
-    for name in names or BENCHMARKS:
+    for name in [module_name(n) for n in names] or BENCHMARKS:
         started = time.perf_counter()
         print(f"== {name}", flush=True)
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
+            if exc.name == name:
+                print(f"   unknown benchmark; choose from: "
+                      f"{', '.join(b.removeprefix('bench.bench_') for b in BENCHMARKS)}")
+                failed.append(name)
+                continue
             print(f"   skipped: {exc}")
             continue
         try:

@@ -1,0 +1,274 @@
+"""Load benchmark: `ocop serve` with 1 and 2 web workers under wrk, next to Meilisearch itself.
+
+50 connections for BENCH_LOAD_SECONDS (60) against the home page, the search page,
+GET /api/products, a product page and a fair's floor plan; then a logged-in mixed scenario:
+10 readers (search page and API with a token) while producers update and create products
+through the API. The same search queries go straight to Meilisearch under the same 50
+connections, in the same run. CPU per request is the server's CPU time (all its processes)
+divided by the requests served. Figures go to bench/results/load.json and load.md.
+
+BENCH_LOAD_PRODUCTS (20000) sets the catalogue, BENCH_LOAD_DATABASE_URL a PostgreSQL database
+(dropped and recreated) instead of SQLite, BENCH_LOAD_LABEL names the run in the results
+("before", "after"): each label keeps its own figures in load.json.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import secrets
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench import wrk
+from config.settings import load_settings
+from search.binary import ensure_binary
+from search.server import EmbeddedMeili, free_port
+
+RESULTS = Path(__file__).parent / "results"
+PRODUCTS = int(os.environ.get("BENCH_LOAD_PRODUCTS", "20000"))
+SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "60"))
+LABEL = os.environ.get("BENCH_LOAD_LABEL", "after")
+DATABASE_URL = os.environ.get("BENCH_LOAD_DATABASE_URL")
+CONNECTIONS = 50
+READERS = 10
+WRITERS = 4
+WORKERS = (1, 2)
+PREFIX = "bench"
+SEARCH_PAGE = "/search?q=tra+shan+tuyet"
+API_QUERY = "/api/products?q=nuoc+mam"
+PRODUCER = "htx@ocop.demo"
+PASSWORD = "ocop-demo-2026"
+OCOP = str(Path(sys.executable).parent / "ocop")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of `pid` and all its descendants, from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+        pending += [int(child) for child in children]
+    return total
+
+
+def _ocop(env: dict[str, str], *args: str) -> None:
+    subprocess.run([OCOP, *args], env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def _serve(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen([OCOP, "serve", "--port", str(port), "--workers", str(workers)],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).json()["search"] == "ok":
+                return process
+        except (httpx.HTTPError, ValueError, KeyError):
+            time.sleep(0.5)
+    _stop(process)
+    raise RuntimeError("ocop serve did not start")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    os.killpg(process.pid, signal.SIGINT)
+    try:
+        process.wait(30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def _measured(process: subprocess.Popen[bytes], load: wrk.Load, connections: int) -> dict[str, Any]:
+    before = _cpu_seconds(process.pid)
+    figures = wrk.run(load, connections=connections, seconds=SECONDS)
+    used = _cpu_seconds(process.pid) - before
+    figures["cpu_ms_per_request"] = round(1000 * used / max(1, figures["requests"]), 2)
+    return figures
+
+
+def _fixtures(base: str) -> dict[str, Any]:
+    """A token, a published product, a fair and one of the producer's products as a PUT body."""
+    with httpx.Client(base_url=base, timeout=30) as http:
+        token = http.post("/api/auth/token", json={"email": PRODUCER, "password": PASSWORD,
+                                                   "name": "bench"}).json()["token"]
+        auth = {"Authorization": f"Bearer {token}"}
+        product_id = http.get("/api/products", params={"q": "tra"}).json()["hits"][0]["id"]
+        fair_id = http.get("/api/fairs").json()[0]["id"]
+        own = http.get("/api/producer/products", headers=auth).json()
+        own = own.get("products", own) if isinstance(own, dict) else own
+        mine = own[0]
+    body = {k: v for k, v in mine.items()
+            if k not in ("id", "code", "status", "certified", "producer_id") and v is not None}
+    return {"token": token, "product_id": product_id, "fair_id": fair_id,
+            "own_id": mine["id"], "body": body}
+
+
+async def _writer(base: str, fx: dict[str, Any], until: float, number: int,
+                  latencies: list[float], failures: list[str]) -> None:
+    headers = {"Authorization": f"Bearer {fx['token']}"}
+    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=60) as http:
+        step = 0
+        while time.monotonic() < until:
+            step += 1
+            body = {**fx["body"], "price_vnd": 10_000 + number * 1000 + step}
+            started = time.perf_counter()
+            try:
+                if step % 2:
+                    response = await http.put(f"/api/products/{fx['own_id']}", json=body)
+                else:
+                    body["name"] = f"Sản phẩm thử tải {number}-{step}"
+                    response = await http.post("/api/products", json={**body, "publish": True})
+                if response.status_code >= 300:
+                    failures.append(f"{response.status_code} {response.text[:120]}")
+            except httpx.HTTPError as exc:
+                failures.append(type(exc).__name__)
+            latencies.append((time.perf_counter() - started) * 1000)
+
+
+async def _mixed(process: subprocess.Popen[bytes], base: str, fx: dict[str, Any]) -> dict[str, Any]:
+    readers = wrk.Load(base, (SEARCH_PAGE, API_QUERY, f"/products/{fx['product_id']}"),
+                       headers={"Authorization": f"Bearer {fx['token']}"})
+    latencies: list[float] = []
+    failures: list[str] = []
+    until = time.monotonic() + SECONDS
+    read = asyncio.create_task(asyncio.to_thread(_measured, process, readers, READERS))
+    await asyncio.gather(*(_writer(base, fx, until, n, latencies, failures) for n in range(WRITERS)))
+    reads = await read
+    # The server's CPU went to reads and writes alike.
+    cpu = reads["cpu_ms_per_request"] * reads["requests"]
+    reads["cpu_ms_per_request"] = round(cpu / max(1, reads["requests"] + len(latencies)), 2)
+    ordered = sorted(latencies) or [0.0]
+    return {
+        "readers": reads,
+        "writes": {
+            "writers": WRITERS, "requests": len(latencies),
+            "p50_ms": round(statistics.median(ordered), 1),
+            "p95_ms": round(ordered[int(0.95 * (len(ordered) - 1))], 1),
+            "p99_ms": round(ordered[int(0.99 * (len(ordered) - 1))], 1),
+            "errors": len(failures),
+            "database_locked": sum("locked" in f for f in failures),
+            "first_errors": sorted(set(failures))[:5],
+        },
+    }
+
+
+def _pages(fx: dict[str, Any]) -> dict[str, str]:
+    return {"home": "/", "search page": SEARCH_PAGE, "GET /api/products": API_QUERY,
+            "product page": f"/products/{fx['product_id']}",
+            "plan page": f"/fairs/{fx['fair_id']}/plan"}
+
+
+def _direct(meili: EmbeddedMeili) -> dict[str, Any]:
+    """The search page's and the API's queries, as our search layer builds them, sent to Meilisearch."""
+    from datetime import date
+    from urllib.parse import parse_qs, urlsplit
+
+    from search.query import parse_product_query, search_request
+
+    figures = {}
+    for name, path in (("search page", SEARCH_PAGE), ("GET /api/products", API_QUERY)):
+        query = parse_product_query(parse_qs(urlsplit(path).query))
+        body = {"q": query.q, **search_request(query, date.today())}
+        load = wrk.Load(meili.url, (f"/indexes/{PREFIX}_products/search",), method="POST",
+                        body=json.dumps(body), headers={
+                            "Content-Type": "application/json",
+                            "Authorization": f"Bearer {meili.master_key}"})
+        figures[name] = wrk.run(load, connections=CONNECTIONS, seconds=SECONDS)
+    return figures
+
+
+def _environment(folder: Path, meili: EmbeddedMeili) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MEILI_", "OCOP_", "DATABASE_"))}
+    env.update({
+        "OCOP_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(32),
+        "DATABASE_URL": DATABASE_URL or f"sqlite://{folder / 'load.sqlite3'}",
+        "MEILI_URL": meili.url, "MEILI_MASTER_KEY": meili.master_key or "",
+        "SEARCH_INDEX_PREFIX": PREFIX, "OCOP_VAR_DIR": str(folder / "var"),
+        "LOG_LEVEL": "WARNING", "PUBLIC_URL": "http://127.0.0.1:8000",
+    })
+    return env
+
+
+def _reset_postgres(url: str) -> None:
+    import asyncpg
+
+    async def reset() -> None:
+        connection = await asyncpg.connect(url)
+        try:
+            await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+        finally:
+            await connection.close()
+
+    asyncio.run(reset())
+
+
+def measure() -> dict[str, Any]:
+    folder = Path(tempfile.mkdtemp(prefix="ocop-bench-load-"))
+    settings = load_settings()
+    meili = EmbeddedMeili(binary=ensure_binary(settings.meili_cache_dir, settings.meili_bin),
+                          data_dir=folder / "meili", master_key=secrets.token_urlsafe(24),
+                          production=True)
+    meili.start()
+    try:
+        env = _environment(folder, meili)
+        if DATABASE_URL:
+            _reset_postgres(DATABASE_URL)
+        _ocop(env, "migrate")
+        _ocop(env, "seed", "--products", str(PRODUCTS), "--seed", "42")
+        runs: dict[str, Any] = {}
+        for workers in WORKERS:
+            port = free_port()
+            base = f"http://127.0.0.1:{port}"
+            process = _serve(env, port, workers)
+            try:
+                fx = _fixtures(base)
+                pages = {name: _measured(process, wrk.Load(base, (path,)), CONNECTIONS)
+                         for name, path in _pages(fx).items()}
+                runs[f"{workers} worker{'s' if workers > 1 else ''}"] = {
+                    "pages": pages, "mixed": asyncio.run(_mixed(process, base, fx))}
+            finally:
+                _stop(process)
+        direct = _direct(meili)
+    finally:
+        meili.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+    return {"products": PRODUCTS, "seconds": SECONDS, "connections": CONNECTIONS,
+            "database": "postgresql" if DATABASE_URL else "sqlite", "cores": os.cpu_count(),
+            "runs": runs, "direct": direct}
+
+
+def main() -> None:
+    if not wrk.available():
+        raise RuntimeError("wrk is not installed (apt-get install -y wrk)")
+    figures = measure()
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / "load.json"
+    stored = json.loads(path.read_text()) if path.is_file() else {}
+    stored[LABEL] = figures
+    path.write_text(json.dumps(stored, indent=2, ensure_ascii=False) + "\n")
+    from bench.load_report import write_markdown
+
+    write_markdown(stored, RESULTS / "load.md")
+    print((RESULTS / "load.md").read_text())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""bench/results/load.md from load.json: one table per labelled run (before, after)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+_ORDER = ("before", "after")
+
+
+def _cell(figures: dict[str, Any] | None, cpu: bool = True) -> str:
+    if not figures:
+        return "–"
+    text = (f"{figures['rps']:,.0f} rps, {figures['p50_ms']:,.0f}/{figures['p95_ms']:,.0f}/"
+            f"{figures['p99_ms']:,.0f} ms, {figures['errors']} err")
+    if cpu and "cpu_ms_per_request" in figures:
+        text += f", {figures['cpu_ms_per_request']:.1f} ms CPU"
+    return text
+
+
+def _table(run: dict[str, Any]) -> list[str]:
+    workers = list(run["runs"])
+    lines = [
+        f"{run['products']:,} products, {run['database']}, {run['connections']} connections, "
+        f"{run['seconds']} s each, {run['cores']} cores. Cells: rps, p50/p95/p99, errors, "
+        "server CPU per request.",
+        "",
+        "| endpoint | " + " | ".join(workers) + " | direct Meilisearch |",
+        "|---|" + "---|" * (len(workers) + 1),
+    ]
+    names = list(next(iter(run["runs"].values()))["pages"])
+    for name in names:
+        cells = [_cell(run["runs"][w]["pages"].get(name)) for w in workers]
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {_cell(run['direct'].get(name), False)} |")
+    lines += ["", "Mixed, logged in: 10 readers (search page, API, product page, with a token) while "
+              "producers update and create products through the API.", "",
+              "| | " + " | ".join(workers) + " |", "|---|" + "---|" * len(workers)]
+    lines.append("| readers | " + " | ".join(_cell(run["runs"][w]["mixed"]["readers"]) for w in workers)
+                 + " |")
+    writes = []
+    for w in workers:
+        fig = run["runs"][w]["mixed"]["writes"]
+        writes.append(f"{fig['requests']:,} writes by {fig['writers']}, {fig['p50_ms']:,.0f}/"
+                      f"{fig['p95_ms']:,.0f}/{fig['p99_ms']:,.0f} ms, {fig['errors']} err "
+                      f"({fig['database_locked']} locked)")
+    lines.append("| writes | " + " | ".join(writes) + " |")
+    return lines
+
+
+def write_markdown(stored: dict[str, Any], path: Path) -> None:
+    lines = ["# Load", "", "`make bench BENCH=load`: `ocop serve` (production settings) under wrk, "
+             "with the same search queries sent straight to Meilisearch in the same run.", ""]
+    labels = [label for label in _ORDER if label in stored]
+    labels += [label for label in stored if label not in _ORDER]
+    for label in labels:
+        lines += [f"## {label}", "", *_table(stored[label]), ""]
+    path.write_text("\n".join(lines))
