@@ -27,7 +27,7 @@ from typing import Any
 
 from matchmaking.enums import ProductStatus
 from search import products
-from search.client import SearchClient, acall
+from search.client import SearchClient
 from search.products import expiry_day
 
 LIMIT = 30  # candidates per demand: the matcher keeps the best 10 after scoring
@@ -128,11 +128,11 @@ async def _send(client: SearchClient, queries: list[dict[str, Any]]) -> list[lis
 
     async def run(chunk: list[dict[str, Any]]) -> list[list[Candidate]]:
         async with gate:
-            answer = await acall(client, client.raw.multi_search, chunk)
+            results = await client.multi_search(chunk)
         return [
             [Candidate(int(hit["id"]), float(hit.get("_rankingScore", 0.0)), _matching_words(hit))
              for hit in result["hits"]]
-            for result in answer["results"]
+            for result in results
         ]
 
     chunks = [queries[i:i + BATCH] for i in range(0, len(queries), BATCH)]

@@ -22,7 +22,7 @@ from matchmaking.enums import OutboxOp, ProducerKind, ProductGroup, ProductStatu
 from matchmaking.places import find_place, fold, resolve_province, short_province_name
 from matchmaking.taxonomy import SUBGROUPS
 from search import products
-from search.client import SearchClient, acall
+from search.client import SearchClient
 from search.products import expiry_day
 from search.results_json import HitJson, ResultsJson
 
@@ -49,6 +49,13 @@ _SORT_RULES: dict[str, list[str]] = {
     "stars": ["certified:desc", "stars:desc"],
     "newest": ["published_ts:desc"],
 }
+
+# What a hit shows (ProductHit), and nothing more: the description only comes cropped, in
+# `_formatted`, so a page of 20 hits weighs a fraction of the full documents.
+HIT_ATTRIBUTES = [
+    "id", "name", "group", "subgroup", "stars", "certificate_expiry", "price_vnd", "unit",
+    "min_order", "quality_marks", "province_code", "producer.id", "producer.name", "producer.kind",
+]
 
 # Private-use characters as highlight tags: they cannot be confused with markup in the text,
 # so the text is escaped first and only these become <mark> tags.
@@ -381,6 +388,7 @@ def search_request(query: ProductQuery, today: date) -> dict[str, Any]:
         "facets": list(FACETS.values()),
         "page": query.page,
         "hitsPerPage": query.per_page,
+        "attributesToRetrieve": HIT_ATTRIBUTES,
         "attributesToHighlight": ["name", "description"],
         "attributesToCrop": ["description"],
         "cropLength": 24,
@@ -441,8 +449,7 @@ async def search_products(client: SearchClient, query: ProductQuery, *, today: d
 
     Raises search.errors.SearchUnavailable (or another SearchError) when Meilisearch fails.
     """
-    index = client.raw.index(client.index_uid(products.INDEX))
-    answer = await acall(client, index.search, query.q, search_request(query, today))
+    answer = await client.search(products.INDEX, query.q, search_request(query, today))
     return ProductResults(
         hits=[_hit(raw, today) for raw in answer.get("hits", [])],
         total=int(answer.get("totalHits", 0)),
