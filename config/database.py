@@ -8,10 +8,24 @@ MODELS_MODULE = "matchmaking.models"
 MIGRATIONS_MODULE = "matchmaking.migrations"
 
 
+def connection_config(database_url: str) -> str | dict[str, Any]:
+    """A PostgreSQL URL as it is; SQLite through config.sqlite, with its pragmas."""
+    if not database_url.startswith("sqlite://"):
+        return database_url
+    from tortoise.backends.base.config_generator import expand_db_url
+
+    from config.sqlite import PRAGMAS
+
+    expanded = expand_db_url(database_url)
+    expanded["engine"] = "config.sqlite"
+    expanded["credentials"] = {**PRAGMAS, **expanded["credentials"]}
+    return expanded
+
+
 def tortoise_config(database_url: str) -> dict[str, Any]:
     """The Tortoise config dict for one database URL."""
     return {
-        "connections": {"default": database_url},
+        "connections": {"default": connection_config(database_url)},
         "apps": {
             "models": {
                 "models": [MODELS_MODULE],
