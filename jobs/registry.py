@@ -115,6 +115,7 @@ class JobSpec:
     function: JobFunction
     seconds: int
     description: str
+    heavy: bool = False  # CPU-bound for long: in a web process it runs in a child process
 
 
 JOBS: dict[str, JobSpec] = {
@@ -122,7 +123,9 @@ JOBS: dict[str, JobSpec] = {
     "send-email": JobSpec(send_email, 10, "deliver queued emails over SMTP"),
     "lapsed-certificates": JobSpec(lapsed_certificates, 6 * 3600, "re-index lapsed certificates"),
     "expire-demands": JobSpec(expire_demands, 3600, "expire open demands past their valid-until date"),
-    "schedule-meetings": JobSpec(schedule_meetings, 300, "schedule B2B sessions past their deadline"),
-    "match": JobSpec(match, 300, "match open demands with products and plan consortia"),
-    "allocate-booths": JobSpec(allocate_booths, 600, "allocate booths of fairs whose applications closed"),
+    "schedule-meetings": JobSpec(schedule_meetings, 300, "schedule B2B sessions past their deadline",
+                                 heavy=True),
+    "match": JobSpec(match, 300, "match open demands with products and plan consortia", heavy=True),
+    "allocate-booths": JobSpec(allocate_booths, 600, "allocate booths of fairs whose applications closed",
+                               heavy=True),
 }
