@@ -17,9 +17,11 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from config.settings import Settings, load_settings, session_secret
+from matchmaking.catalogue.counts import CachedCounts
 from matchmaking.database import close_database, open_database
 from matchmaking.errors import DomainError
 from search.client import SearchClient
+from search.facets import CatalogueFacets
 from search.runtime import search_client_for, search_reader_for
 from web import errors
 from web.api import auth as api_auth
@@ -39,6 +41,7 @@ from web.middleware import (
     SecurityHeadersMiddleware,
 )
 from web.templating import make_templates
+from web.urls import UrlTable
 from web.views import accounts, admin, fair_admin, home, imports, producer
 from web.views import buyer as buyer_views
 from web.views import demands as demand_views
@@ -52,6 +55,10 @@ from web.views import search as search_views
 log = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).parent / "static"
+# The home page's counters may be this many seconds old.
+HOME_COUNTS_SECONDS = 5.0
+# The popular groups shown when a search finds nothing may be this many seconds old.
+CATALOGUE_FACETS_SECONDS = 30.0
 
 
 def routes(settings: Settings) -> list[BaseRoute]:
@@ -109,7 +116,7 @@ def create_app(
 
             leadership = leadership_for(settings.database_url, settings.var_dir)
             if await leadership.try_acquire():
-                scheduler = start_scheduler(settings, jobs_search)
+                scheduler = start_scheduler(settings, jobs_search, isolate_heavy=True)
             else:
                 log.info("jobs run in another process (`ocop worker`)")
                 leadership = None
@@ -124,6 +131,8 @@ def create_app(
                 await stop_scheduler(scheduler, grace=remaining(settings.shutdown_grace_seconds))
             if leadership is not None:
                 await leadership.release()
+            if search is not None:
+                await search.aclose()
             if manage_database:
                 await close_database()
 
@@ -147,7 +156,10 @@ def create_app(
     )
     app.state.settings = settings
     app.state.search = search
-    app.state.templates = make_templates()
+    app.state.templates = make_templates(auto_reload=settings.env == "development")
+    app.state.urls = UrlTable(app.routes)
+    app.state.home_counts = CachedCounts(max_age=HOME_COUNTS_SECONDS)
+    app.state.catalogue_facets = CatalogueFacets(max_age=CATALOGUE_FACETS_SECONDS)
     app.state.session_signer = Signer(secret, salt="ocop-session")
     return app
 

@@ -324,3 +324,22 @@ async def test_before_seven_in_vietnam_page_api_and_matching_share_vietnams_day(
     await match_demands(search, now=moment)
     state = await JobState.get(name="match")
     assert state.cursor["day"] == (server_day + timedelta(days=1)).isoformat()
+
+
+async def test_product_page_draws_its_qr_code_once_then_serves_it_from_memory(
+    client: httpx.AsyncClient,
+) -> None:
+    from web.views.search import qr_file, qr_svg
+
+    product = await make_product()
+    qr_svg.cache_clear()
+    qr_file.cache_clear()
+
+    pages = [await client.get(f"/products/{product.id}") for _ in range(3)]
+    files = [await client.get(f"/products/{product.id}/qr.svg") for _ in range(2)]
+
+    assert {page.status_code for page in pages} | {f.status_code for f in files} == {200}
+    assert (qr_svg.cache_info().misses, qr_svg.cache_info().hits) == (1, 2)
+    assert (qr_file.cache_info().misses, qr_file.cache_info().hits) == (1, 1)
+    assert files[0].content == files[1].content
+    assert 'class="qr"' in pages[2].text

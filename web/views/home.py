@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
@@ -10,14 +9,13 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from tortoise import connections
 
 from config import i18n
-from matchmaking.catalogue.counts import platform_counts
 from matchmaking.clock import today_in_vietnam
 from web.auth import set_language_cookie
 from web.render import render
 
 
 async def home(request: Request) -> Response:
-    counts = await platform_counts(today=today_in_vietnam())
+    counts = await request.app.state.home_counts.get(today=today_in_vietnam())
     return render(request, "pages/home.html", {"counts": counts})
 
 
@@ -50,7 +48,7 @@ async def _database_ok() -> bool:
 async def healthz(request: Request) -> Response:
     search = request.app.state.search
     database_ok = await _database_ok()
-    search_ok = search is not None and await asyncio.to_thread(search.healthy)
+    search_ok = search is not None and await search.ahealthy()
     body = {
         "status": "ok" if database_ok and search_ok else "degraded",
         "database": "ok" if database_ok else "unavailable",

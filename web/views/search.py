@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -108,9 +109,9 @@ async def search(request: Request) -> Response:
     results = await find_products(request.app.state.search, query, today=today_in_vietnam())
     popular: list[tuple[str, int]] = []
     if results.total == 0 and (query.q or query.has_filters):
-        everything = await find_products(request.app.state.search, ProductQuery(per_page=1),
-                                         today=today_in_vietnam())
-        popular = sorted(everything.facets.get("group", {}).items(), key=lambda item: -item[1])
+        facets = await request.app.state.catalogue_facets.get(request.app.state.search,
+                                                               today=today_in_vietnam())
+        popular = sorted(facets.get("group", {}).items(), key=lambda item: -item[1])
     page = SearchPage(query, results, errors, popular)
     context = {"page": page, "sort_choices": SORT_CHOICES, "sort_label": sort_label,
                "province_label": province_label, "marks": [m.value for m in QualityMark]}
@@ -126,10 +127,23 @@ def product_url(request: Request, product: Product) -> str:
     return f"{public_url(request)}/products/{product.id}"
 
 
+# A product's QR code depends only on its URL (which holds its id): drawn once, then served
+# from memory. Bounded, so a crawler walking every product cannot grow it without limit.
+QR_CACHE_SIZE = 4096
+
+
+@functools.lru_cache(maxsize=QR_CACHE_SIZE)
 def qr_svg(url: str) -> Markup:
     """The QR code of `url` as inline SVG (no style attributes, so the CSP holds)."""
     code = segno.make(url, error="m", micro=False)
     return Markup(code.svg_inline(scale=4, border=2, title=url, svgclass="qr", lineclass="qr-line"))
+
+
+@functools.lru_cache(maxsize=QR_CACHE_SIZE)
+def qr_file(url: str) -> str:
+    """The QR code of `url` as a standalone SVG document."""
+    body = segno.make(url, error="m", micro=False).svg_inline(scale=8, border=4)
+    return f'<?xml version="1.0" encoding="utf-8"?>\n{_with_namespace(body)}'
 
 
 async def product_page(request: Request) -> Response:
@@ -152,11 +166,9 @@ async def product_page(request: Request) -> Response:
 
 async def product_qr(request: Request) -> Response:
     product = await _visible_product(request)
-    svg = segno.make(product_url(request, product), error="m", micro=False)
-    body = svg.svg_inline(scale=8, border=4)
     headers = {"Content-Disposition": f'inline; filename="ocop-product-{product.id}.svg"'}
-    return Response(f'<?xml version="1.0" encoding="utf-8"?>\n{_with_namespace(body)}',
-                    media_type="image/svg+xml", headers=headers)
+    return Response(qr_file(product_url(request, product)), media_type="image/svg+xml",
+                    headers=headers)
 
 
 def _with_namespace(svg: str) -> str:
