@@ -1,7 +1,7 @@
 """The one place that talks to Meilisearch; its failures become search.errors.
 
 Two doors: the official client (`raw`) for administration (indexes, settings, documents, tasks),
-and, for queries on the hot path, an async HTTP client with a pool of keep-alive connections,
+and, for queries on the hot path, search.http's pool of keep-alive connections on asyncio,
 so a query costs neither a TCP handshake nor a thread hop.
 """
 
@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-import httpx
 import meilisearch
 from meilisearch.errors import (
     MeilisearchApiError,
@@ -23,6 +22,7 @@ from meilisearch.errors import (
 )
 
 from search.errors import SearchAuthError, SearchError, SearchUnavailable
+from search.http import ConnectionFailed, Pool
 
 T = TypeVar("T")
 
@@ -53,48 +53,47 @@ class SearchClient:
 
     def __post_init__(self) -> None:
         self.raw = meilisearch.Client(self.url, self.api_key, timeout=int(self.timeout))
-        self._http: httpx.AsyncClient | None = None
-        self._http_loop: asyncio.AbstractEventLoop | None = None
-        self.connections_opened = 0  # TCP connections the query client has opened
+        self._pool: Pool | None = None
+        self._pool_loop: asyncio.AbstractEventLoop | None = None
 
     # -- queries: pooled async HTTP ---------------------------------------------------------
 
-    def _query_client(self) -> httpx.AsyncClient:
+    def _query_pool(self) -> Pool:
         # A pool belongs to one event loop: a command that runs several loops gets one each.
         loop = asyncio.get_running_loop()
-        if self._http is None or self._http_loop is not loop:
-            headers = {"Content-Type": "application/json", "Accept-Encoding": "identity"}
+        if self._pool is None or self._pool_loop is not loop:
+            headers = {"Content-Type": "application/json"}
             if self.api_key:
                 headers["Authorization"] = f"Bearer {self.api_key}"
-            self._http = httpx.AsyncClient(
-                base_url=self.url, headers=headers, timeout=self.timeout, trust_env=False,
-                limits=httpx.Limits(max_connections=self.pool_size,
-                                    max_keepalive_connections=self.pool_size, keepalive_expiry=60),
-            )
-            self._http_loop = loop
-        return self._http
+            self._pool = Pool(self.url, headers, size=self.pool_size, timeout=self.timeout)
+            self._pool_loop = loop
+        return self._pool
 
-    async def _trace(self, event: str, info: dict[str, Any]) -> None:
-        if event == "connection.connect_tcp.complete":
-            self.connections_opened += 1
+    @property
+    def connections_opened(self) -> int:
+        """TCP connections the query pool of the running loop has opened."""
+        return self._pool.opened if self._pool is not None else 0
+
+    async def _request(self, method: str, path: str, body: bytes = b"") -> tuple[int, bytes]:
+        try:
+            return await self._query_pool().request(method, path, body)
+        except ConnectionFailed as exc:
+            raise SearchUnavailable(str(exc)[:200]) from None
+        except TimeoutError:
+            raise SearchUnavailable(f"no answer within {self.timeout:.0f} s") from None
 
     async def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         """POST a JSON body on the pooled client; Meilisearch's answer, or a SearchError."""
+        status, content = await self._request("POST", path, json.dumps(body).encode())
         try:
-            response = await self._query_client().post(
-                path, content=json.dumps(body), extensions={"trace": self._trace}
-            )
-        except httpx.HTTPError as exc:
-            raise SearchUnavailable(f"{type(exc).__name__}: {exc}"[:200]) from None
-        try:
-            answer: dict[str, Any] = json.loads(response.content)
+            answer: dict[str, Any] = json.loads(content)
         except ValueError:
-            raise SearchError(f"HTTP {response.status_code}: not JSON") from None
-        if response.status_code >= 400:
+            raise SearchError(f"HTTP {status}: not JSON") from None
+        if status >= 400:
             code = answer.get("code", "")
             if code in ("invalid_api_key", "missing_authorization_header"):
                 raise SearchAuthError("Meilisearch refused the configured key")
-            raise SearchError(f"{code}: {answer.get('message', response.status_code)}")
+            raise SearchError(f"{code}: {answer.get('message', status)}")
         return answer
 
     async def search(self, index: str, q: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -109,16 +108,16 @@ class SearchClient:
     async def ahealthy(self) -> bool:
         """`healthy`, on the pooled client."""
         try:
-            response = await self._query_client().get("/health", extensions={"trace": self._trace})
-        except httpx.HTTPError:
+            status, _ = await self._request("GET", "/health")
+        except SearchError:
             return False
-        return response.status_code == 200
+        return status == 200
 
     async def aclose(self) -> None:
-        """Close the pooled connections of the running loop's client."""
-        if self._http is not None and self._http_loop is asyncio.get_running_loop():
-            await self._http.aclose()
-        self._http, self._http_loop = None, None
+        """Close the pooled connections."""
+        if self._pool is not None:
+            self._pool.close()
+        self._pool, self._pool_loop = None, None
 
     # -- administration: the official client ------------------------------------------------
 
