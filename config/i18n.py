@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from io import BytesIO
 from pathlib import Path
 
@@ -66,10 +66,18 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 _ = gettext
 
 
+# Babel formats a number in tens of microseconds and a results page shows dozens: prices and
+# counts repeat, so each is formatted once (bounded, as the values are).
+@lru_cache(maxsize=16_384)
 def format_vnd(amount: int) -> str:
     """Money as Vietnamese users read it: '120.000 ₫' (whatever the interface language)."""
     return format_currency(amount, "VND", locale="vi_VN")
 
 
+@lru_cache(maxsize=16_384, typed=True)
+def _format_decimal(value: int | float | Decimal, locale: str) -> str:
+    return format_decimal(value, locale=locale)
+
+
 def format_number(value: int | float | Decimal) -> str:
-    return format_decimal(value, locale="vi_VN" if current_language() == "vi" else "en_US")
+    return _format_decimal(value, "vi_VN" if current_language() == "vi" else "en_US")
