@@ -54,4 +54,8 @@ def write_markdown(stored: dict[str, Any], path: Path) -> None:
     labels += [label for label in stored if label not in _ORDER]
     for label in labels:
         lines += [f"## {label}", "", *_table(stored[label]), ""]
+    # What bounds the figures, with profiles: written by hand after a run, kept across runs.
+    notes = path.with_name("load-notes.md")
+    if notes.is_file():
+        lines += [notes.read_text().rstrip(), ""]
     path.write_text("\n".join(lines))
