@@ -5,7 +5,7 @@ from tortoise.migrations import operations as ops
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0008_email_retry')]
+    dependencies = [('models', '0007_participation')]
 
     initial = False
 
