@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -16,7 +17,8 @@ from web.urls import UrlTable
 
 
 def _sample(convertor: Any) -> Any:
-    if isinstance(convertor, IntegerConvertor):
+    numeric = re.fullmatch(convertor.regex, "42") and not re.fullmatch(convertor.regex, "vi")
+    if isinstance(convertor, IntegerConvertor) or numeric:
         return 42
     if isinstance(convertor, FloatConvertor):
         return 1.5
