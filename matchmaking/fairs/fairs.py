@@ -65,6 +65,9 @@ class FairInput(TypedDict):
     province_cap: float | None
     first_timer_share: float
     buyers_auto_approved: bool
+    support_share: float | None
+    support_amount_vnd: int | None
+    support_budget_vnd: int | None
 
 
 def validate_fair(data: Mapping[str, Any]) -> FairInput:
@@ -131,28 +134,36 @@ def validate_fair(data: Mapping[str, Any]) -> FairInput:
         "certified_only": _flag(data.get("certified_only", False)),
         "groups_admitted": sorted(set(groups), key=GROUPS.index), "province_cap": cap,
         "first_timer_share": share,
-        "buyers_auto_approved": _flag(data.get("buyers_auto_approved", False)), **support,
+        "buyers_auto_approved": _flag(data.get("buyers_auto_approved", False)),
+        "support_share": support.share, "support_amount_vnd": support.amount,
+        "support_budget_vnd": support.budget,
     }
 
 
-def _support(text: Mapping[str, str], errors: dict[str, str]) -> dict[str, Any]:
-    """The support policy's fields: a share (percent) or an amount, and a budget (đồng)."""
+@dataclass(frozen=True)
+class Support:
+    """The support policy: a share of the fee (fraction of 1) or an amount, and a budget."""
+
+    share: float | None
+    amount: int | None
+    budget: int | None
+
+
+def _support(text: Mapping[str, str], errors: dict[str, str]) -> Support:
+    """The support policy's fields from the form: share in percent, amount and budget in đồng."""
     from matchmaking.fairs.grid import parse_price
 
-    values: dict[str, Any] = {"support_share": None, "support_amount_vnd": None,
-                              "support_budget_vnd": None}
-    if text.get("support_share"):
-        values["support_share"] = _percent(text["support_share"])
-        if not values["support_share"]:
-            errors["support_share"] = _("Enter a percentage above 0 and up to 100, or leave it empty.")
+    share = _percent(text["support_share"]) if text.get("support_share") else None
+    if text.get("support_share") and not share:
+        errors["support_share"] = _("Enter a percentage above 0 and up to 100, or leave it empty.")
+    money: dict[str, int | None] = {}
     for name in ("support_amount_vnd", "support_budget_vnd"):
-        if text.get(name):
-            values[name] = parse_price(text[name])
-            if values[name] is None or values[name] < 0:
-                errors[name] = _("Enter a whole number of đồng, or leave it empty.")
-    if values["support_share"] and values["support_amount_vnd"]:
+        money[name] = parse_price(text[name]) if text.get(name) else None
+        if text.get(name) and (money[name] is None or (money[name] or 0) < 0):
+            errors[name] = _("Enter a whole number of đồng, or leave it empty.")
+    if share and money["support_amount_vnd"]:
         errors["support_amount_vnd"] = _("Give either a share or an amount, not both.")
-    return values
+    return Support(share, money["support_amount_vnd"], money["support_budget_vnd"])
 
 
 def is_owner(actor: Account | None, fair: Fair) -> bool:

@@ -37,8 +37,8 @@ async def suggested_meetings(actor: Account | None, session_id: int, *,
     buyer = await Buyer.get(owner_id=me.account_id)
     demands = {d.id: d for d in await Demand.filter(buyer=buyer, status=DemandStatus.OPEN)}
     here = {p.account_id: p for p in await exhibitors(fair_of(session))}
-    owners = {int(p.id): int(p.owner_id) for p in await Producer.filter(  # type: ignore[attr-defined]
-        owner_id__in=list(here))}
+    owners = {p.id: p.owner_id for p in await Producer.filter(owner_id__in=list(here))
+              if p.owner_id is not None}
     asked = set(await MeetingRequest.filter(session=session, requester_id=me.account_id)
                 .values_list("recipient_id", flat=True))
     matches = await Match.filter(demand_id__in=list(demands), producer_id__in=list(owners)

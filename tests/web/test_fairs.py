@@ -277,7 +277,9 @@ async def test_review_page_and_api_show_the_same_waitlist(client: httpx.AsyncCli
     api = (await client.get(f"/api/fairs/{fair.id}/allocation",
                             headers=await bearer(client, organiser))).json()
     assert api["waitlist"] == [{"application_id": w.application_id, "position": w.position,
-                                "producer": w.producer} for w in review.waitlist]
+                                "producer": w.producer, "reason": "outranked",
+                                "reason_text": w.reason.words if w.reason else None}
+                               for w in review.waitlist]
     page = await client.get(f"/organiser/fairs/{fair.id}/allocation")
     assert page.status_code == 200
     first, second = (w.producer for w in review.waitlist)
