@@ -20,9 +20,14 @@ MAX_SIDE = 1600
 MAX_IMAGES = 8
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
 # Decompression bombs: a photo's header gives its size, refused above this before decoding
-# (Pillow's own check only refuses above twice its MAX_IMAGE_PIXELS).
+# (Pillow itself only refuses above twice its MAX_IMAGE_PIXELS, and only warns below).
 MAX_PIXELS = 24_000_000
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
+
+def _too_many_pixels() -> ValidationFailed:
+    return ValidationFailed({"image": _("The image has too many pixels (at most 24 million, "
+                                        "such as 6000 × 4000).")})
 
 
 def _normalised(content: bytes) -> tuple[bytes, int, int]:
@@ -33,8 +38,7 @@ def _normalised(content: bytes) -> tuple[bytes, int, int]:
         with Image.open(io.BytesIO(content)) as probe:
             kind, (width, height) = probe.format, probe.size
             if width * height > MAX_PIXELS:
-                raise ValidationFailed({"image": _("The image has too many pixels (at most "
-                                                   "24 million, such as 6000 × 4000).")})
+                raise _too_many_pixels()
             probe.verify()
         if kind not in ALLOWED_FORMATS:
             raise ValidationFailed({"image": _("Upload a JPEG, PNG or WebP image.")})
@@ -45,7 +49,9 @@ def _normalised(content: bytes) -> tuple[bytes, int, int]:
             out = io.BytesIO()
             converted.save(out, "WEBP", quality=85)
             return out.getvalue(), converted.width, converted.height
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError):
+    except Image.DecompressionBombError:
+        raise _too_many_pixels() from None
+    except (UnidentifiedImageError, OSError, SyntaxError):
         raise ValidationFailed({"image": _("Upload a JPEG, PNG or WebP image.")}) from None
 
 
