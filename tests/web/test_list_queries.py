@@ -29,6 +29,7 @@ from tests.matchmaking.fairs.test_fairs import make_fair as make_open_fair
 from tests.matchmaking.meetings.test_sessions import make_buyer as make_buyer_account
 from tests.matchmaking.meetings.test_sessions import make_exhibitor
 from tests.matchmaking.meetings.test_sessions import make_fair as make_published_fair
+from tests.matchmaking.meetings.test_sessions import register
 from tests.web.helpers import log_in
 
 Counter = Callable[[], AbstractContextManager[list[str]]]
@@ -110,6 +111,7 @@ async def agenda(n: int, search: SearchClient) -> tuple[Account | None, str]:
     session = await MeetingSession.create(fair=fair, name="Phiên B2B", starts_at=now + timedelta(days=10),
                                           slots=n, tables=2, request_deadline=now - timedelta(hours=1))
     buyer = await make_buyer_account()
+    await register(buyer, session)  # only registered buyers are scheduled
     for _ in range(n):
         exhibitor = await make_exhibitor(fair, ApplicationStatus.ACCEPTED)
         await MeetingRequest.create(session=session, requester=buyer, recipient=exhibitor,
