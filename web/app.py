@@ -13,6 +13,7 @@ from itsdangerous import Signer
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -139,6 +140,8 @@ def create_app(
     app = Starlette(
         routes=routes(settings),
         middleware=[
+            # Pages, CSS and JS shrink to a quarter on a phone's slow line; photos are already WebP.
+            Middleware(GZipMiddleware, minimum_size=500),
             Middleware(SecurityHeadersMiddleware, hsts=settings.production),
             Middleware(DatabaseUnavailableMiddleware),
             Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),

@@ -94,3 +94,18 @@ async def test_healthz_says_search_is_down(db: str, settings, free_port: int) ->
     assert response.status_code == 200
     assert response.json()["search"] == "unavailable"
     assert response.json()["status"] == "degraded"
+
+
+async def test_pages_and_stylesheets_are_sent_gzipped_to_browsers_that_accept_it(
+    client: httpx.AsyncClient,
+) -> None:
+    page = await client.get("/", headers={"Accept-Encoding": "gzip"})
+    css = await client.get("/static/css/site.css", headers={"Accept-Encoding": "gzip"})
+    plain = await client.get("/static/css/site.css", headers={"Accept-Encoding": "identity"})
+
+    assert page.headers["content-encoding"] == "gzip"
+    assert css.headers["content-encoding"] == "gzip"
+    assert int(css.headers["content-length"]) < len(plain.content) / 2
+    assert css.text == plain.text
+    assert "content-encoding" not in plain.headers
+    assert "Content-Security-Policy" in page.headers
