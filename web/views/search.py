@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import segno
@@ -18,7 +18,7 @@ from matchmaking.catalogue import products as catalogue
 from matchmaking.clock import today_in_vietnam
 from matchmaking.enums import QualityMark
 from matchmaking.errors import ValidationFailed
-from matchmaking.models import Product
+from matchmaking.models import Product, ProductImage
 from matchmaking.places import short_province_name, ward_name
 from search.fallback import find_products
 from search.query import ProductQuery, ProductResults, parse_product_query
@@ -51,6 +51,7 @@ class SearchPage:
     results: ProductResults
     errors: dict[str, str]
     popular_groups: list[tuple[str, int]]
+    photos: dict[int, ProductImage] = field(default_factory=dict)
 
     def link(self, **changes: object) -> str:
         """This search with `changes` (page back to 1 unless given)."""
@@ -112,7 +113,8 @@ async def search(request: Request) -> Response:
         facets = await request.app.state.catalogue_facets.get(request.app.state.search,
                                                                today=today_in_vietnam())
         popular = sorted(facets.get("group", {}).items(), key=lambda item: -item[1])
-    page = SearchPage(query, results, errors, popular)
+    photos = await catalogue_pages.first_photos([hit.id for hit in results.hits])
+    page = SearchPage(query, results, errors, popular, photos)
     context = {"page": page, "sort_choices": SORT_CHOICES, "sort_label": sort_label,
                "province_label": province_label, "marks": [m.value for m in QualityMark]}
     return render(request, "search/results.html", context, 422 if errors else 200)
