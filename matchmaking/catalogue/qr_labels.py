@@ -52,7 +52,8 @@ def qr_label(url: str, name: str, *, size_cm: int, kind: str) -> bytes:
     modules = code.symbol_size(scale=1, border=2)[0]
     buffer = io.BytesIO()
     code.save(buffer, kind="png", scale=max(1, side // modules), border=2)
-    symbol = Image.open(io.BytesIO(buffer.getvalue())).convert("L").resize((side, side), Image.Resampling.NEAREST)
+    symbol = Image.open(io.BytesIO(buffer.getvalue())).convert("L")
+    symbol = symbol.resize((side, side), Image.Resampling.NEAREST)
     font = _font(max(12, side // 9))
     lines = _lines(name, font, side - 8)
     line_height = round(font.size * 1.25) if isinstance(font, ImageFont.FreeTypeFont) else 16
