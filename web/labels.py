@@ -126,6 +126,8 @@ def audit_label(action: str) -> str:
     labels = {
         "account.create": _("Account created"),
         "account.role_change": _("Role changed"),
+        "account.deactivate": _("Account deactivated"),
+        "account.reactivate": _("Account reactivated"),
         "allocation.move": _("Exhibitor moved to other booths"),
         "allocation.publish": _("Booth allocation published"),
         "allocation.run": _("Booths allocated"),
