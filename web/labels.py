@@ -138,6 +138,7 @@ def audit_label(action: str) -> str:
         "fair.payment": _("Booth payment recorded"),
         "fair.payment_reminders": _("Payment reminders sent"),
         "fair.sales": _("Sales at the fair recorded"),
+        "login": _("Signed in"),
         "login.failed": _("Failed login"),
         "login.locked": _("Login locked after failed attempts"),
         "meetings.check_in": _("Checked in at the meetings"),
