@@ -121,7 +121,60 @@ def side_label(side: str) -> str:
     return {"buyer": _("Buyer"), "exhibitor": _("Exhibitor")}.get(str(side), str(side))
 
 
+def audit_label(action: str) -> str:
+    """An audit-log code ("account.create") in plain words; an unknown code is shown as it is."""
+    labels = {
+        "account.create": _("Account created"),
+        "account.role_change": _("Role changed"),
+        "account.deactivate": _("Account deactivated"),
+        "account.reactivate": _("Account reactivated"),
+        "allocation.move": _("Exhibitor moved to other booths"),
+        "allocation.publish": _("Booth allocation published"),
+        "allocation.run": _("Booths allocated"),
+        "demand.close": _("Demand closed"),
+        "fair.close": _("Fair applications closed"),
+        "fair.create": _("Fair created"),
+        "fair.open": _("Fair opened for applications"),
+        "fair.payment": _("Booth payment recorded"),
+        "fair.payment_reminders": _("Payment reminders sent"),
+        "fair.sales": _("Sales at the fair recorded"),
+        "login": _("Signed in"),
+        "login.failed": _("Failed login"),
+        "login.locked": _("Login locked after failed attempts"),
+        "meetings.check_in": _("Checked in at the meetings"),
+        "meetings.close": _("Meeting requests closed"),
+        "meetings.move": _("Meeting moved"),
+        "meetings.register": _("Registered for the meetings"),
+        "meetings.result": _("Meeting outcome recorded"),
+        "meetings.schedule": _("Meetings scheduled"),
+        "meetings.session_create": _("Meeting session created"),
+        "meetings.swap": _("Meetings swapped"),
+        "meetings.unbook": _("Meeting cancelled"),
+        "password.change": _("Password changed"),
+        "password.reset": _("Password reset"),
+        "password.reset_requested": _("Password reset asked for"),
+        "password.reset_throttled": _("Too many password reset requests"),
+        "product.archive": _("Product archived"),
+        "quote.accept": _("Quote accepted"),
+        "token.create": _("API token created"),
+        "token.revoke": _("API token revoked"),
+    }
+    return labels.get(action, action)
+
+
+def allocation_quality(objective: float, bound: float) -> str:
+    """The optimiser's objective against its proven bound, in words an organiser reads."""
+    if bound <= 0:
+        return _("No application to place yet.")
+    percent = min(100, int(objective / bound * 100))
+    if percent == 100:
+        return _("The best possible allocation for these priorities and preferences.")
+    return _("%(percent)s%% as good as the best possible allocation.") % {"percent": percent}
+
+
 TEMPLATE_GLOBALS: dict[str, Callable[..., str]] = {
+    "allocation_quality": allocation_quality,
+    "audit_label": audit_label,
     "role_label": role_label,
     "group_label": group_label,
     "subgroup_label": subgroup_label,

@@ -14,10 +14,12 @@ from jinja2.runtime import Context
 from starlette.templating import Jinja2Templates
 
 from config import i18n
+from matchmaking.catalogue.images import thumbnail_path
 from matchmaking.clock import local_time
 from web.auth import current_account
 from web.csrf import csrf_token
 from web.labels import TEMPLATE_GLOBALS
+from web.static_files import static_url
 from web.urls import UrlTable
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -53,5 +55,7 @@ def make_templates(*, auto_reload: bool = False) -> Jinja2Templates:
     env.globals["csrf_token"] = csrf_token
     env.globals["current_account"] = current_account
     env.globals["url_for"] = url_for
+    env.globals["thumbnail_path"] = thumbnail_path
+    env.globals["static_url"] = static_url
     env.globals.update(TEMPLATE_GLOBALS)
     return Jinja2Templates(env=env)

@@ -83,14 +83,6 @@ async def create_account(
     return account
 
 
-async def list_accounts(actor: Account, *, limit: int = 200) -> list[Account]:
-    """Every account, newest first: admins only."""
-    from matchmaking.permissions import require_role
-
-    require_role(actor, Role.ADMIN)
-    return await Account.all().order_by("-id").limit(limit)
-
-
 async def change_role(
     actor: Account, account_id: int, role: str, *, client_address: str = ""
 ) -> Account:

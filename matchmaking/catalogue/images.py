@@ -15,8 +15,11 @@ from matchmaking.errors import NotFound, ValidationFailed
 from matchmaking.models import Account, ProductImage
 from matchmaking.offload import in_thread
 
-MAX_BYTES = 5 * 1024 * 1024
+# A phone camera's photo (often 4-10 MB) is resized, not refused; this is only the upper bound.
+MAX_BYTES = 12 * 1024 * 1024
 MAX_SIDE = 1600
+# The small copy for lists and phones, saved beside the photo (see thumbnail_path).
+THUMB_SIDE = 480
 MAX_IMAGES = 8
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
 # Decompression bombs: a photo's header gives its size, refused above this before decoding
@@ -30,10 +33,24 @@ def _too_many_pixels() -> ValidationFailed:
                                         "such as 6000 × 4000).")})
 
 
-def _normalised(content: bytes) -> tuple[bytes, int, int]:
-    """The image as WebP at most MAX_SIDE wide or high, without its metadata."""
+def thumbnail_path(path: str) -> str:
+    """Where the THUMB_SIDE copy of the photo stored at `path` lives."""
+    stem, dot, suffix = path.rpartition(".")
+    return f"{stem}-{THUMB_SIDE}{dot}{suffix}"
+
+
+def _webp(image: Image.Image, side: int) -> tuple[bytes, int, int]:
+    copy = image.copy()
+    copy.thumbnail((side, side))
+    out = io.BytesIO()
+    copy.save(out, "WEBP", quality=85 if side > THUMB_SIDE else 80)
+    return out.getvalue(), copy.width, copy.height
+
+
+def _normalised(content: bytes) -> tuple[bytes, int, int, bytes]:
+    """The image as WebP at most MAX_SIDE wide or high without its metadata, and its thumbnail."""
     if len(content) > MAX_BYTES:
-        raise ValidationFailed({"image": _("The image is larger than 5 MB.")})
+        raise ValidationFailed({"image": _("The image is larger than 12 MB.")})
     try:
         with Image.open(io.BytesIO(content)) as probe:
             kind, (width, height) = probe.format, probe.size
@@ -45,10 +62,8 @@ def _normalised(content: bytes) -> tuple[bytes, int, int]:
         with Image.open(io.BytesIO(content)) as image:
             image.load()
             converted = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB")
-            converted.thumbnail((MAX_SIDE, MAX_SIDE))
-            out = io.BytesIO()
-            converted.save(out, "WEBP", quality=85)
-            return out.getvalue(), converted.width, converted.height
+            data, width, height = _webp(converted, MAX_SIDE)
+            return data, width, height, _webp(converted, THUMB_SIDE)[0]
     except Image.DecompressionBombError:
         raise _too_many_pixels() from None
     except (UnidentifiedImageError, OSError, SyntaxError):
@@ -74,9 +89,11 @@ async def add_image(
     product = await own_product(actor, product_id)
     if await ProductImage.filter(product=product).count() >= MAX_IMAGES:
         raise ValidationFailed({"image": _("A product has at most 8 photos.")})
-    data, width, height = await in_thread(_normalised, content)
+    data, width, height, thumbnail = await in_thread(_normalised, content)
     relative = Path("products") / str(product.id) / f"{uuid.uuid4().hex}.webp"
     target = media_dir / relative
+    small = media_dir / thumbnail_path(str(relative))
+    _write_whole(small, thumbnail)
     _write_whole(target, data)
     try:
         async with in_transaction():
@@ -86,6 +103,7 @@ async def add_image(
             await enqueue(product.id)
     except Exception:
         target.unlink(missing_ok=True)
+        small.unlink(missing_ok=True)
         raise
     return image
 
@@ -99,3 +117,4 @@ async def remove_image(actor: Account | None, product_id: int, image_id: int, *,
         await image.delete()
         await enqueue(product.id)
     (media_dir / image.path).unlink(missing_ok=True)
+    (media_dir / thumbnail_path(image.path)).unlink(missing_ok=True)

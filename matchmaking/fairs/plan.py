@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -185,8 +186,9 @@ async def directory(fair: Fair, actor: Account | None) -> list[DirectoryEntry]:
     return sorted(entries, key=lambda e: e.booths[0])
 
 
-def directory_csv(entries: list[DirectoryEntry]) -> str:
-    """The directory as CSV (UTF-8 with a BOM, so spreadsheet programs read the accents)."""
+def directory_csv(entries: list[DirectoryEntry], *, zone_label: Callable[[str], str] = str) -> str:
+    """The directory as CSV (UTF-8 with a BOM, so spreadsheet programs read the accents), zones
+    named by `zone_label` in the reader's language."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
@@ -194,6 +196,6 @@ def directory_csv(entries: list[DirectoryEntry]) -> str:
                      _("Products")])
     for entry in entries:
         writer.writerow(safe_row([" ".join(entry.booths), entry.exhibitor, entry.province,
-                                  entry.zone, entry.stars or "",
+                                  zone_label(entry.zone), entry.stars or "",
                                   "; ".join(p.name for p in entry.products)]))
     return out.getvalue()

@@ -6,24 +6,13 @@ its own SQLite database and its own supervised Meilisearch.
 
 from __future__ import annotations
 
-import os
-import shutil
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
-from search.server import free_port
-
-CHROMIUM = "/usr/bin/chromium"
-OCOP = str(Path(sys.executable).parent / "ocop")
-BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+from tests.browser.serving import BROWSER_ARGS, CHROMIUM, ocop_server
 
 pytestmark = [
     pytest.mark.slow,
@@ -33,28 +22,8 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("browser")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MEILI_", "OCOP_", "DATABASE"))}
-    env.update({"OCOP_VAR_DIR": str(root / "var"), "LOG_LEVEL": "WARNING"})
-    subprocess.run([OCOP, "migrate"], env=env, cwd=root, check=True, capture_output=True)
-    port = free_port()
-    process = subprocess.Popen([OCOP, "serve", "--port", str(port)], env=env, cwd=root,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).json().get("search") == "ok":
-                break
-        except (httpx.HTTPError, ValueError):
-            time.sleep(0.3)
-    yield url
-    process.send_signal(signal.SIGINT)
-    try:
-        process.wait(30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    shutil.rmtree(root, ignore_errors=True)
+    with ocop_server(tmp_path_factory.mktemp("browser")) as url:
+        yield url
 
 
 def test_producer_adds_product_and_visitor_finds_it_without_accents(server: str) -> None:
@@ -70,7 +39,7 @@ def test_producer_adds_product_and_visitor_finds_it_without_accents(server: str)
             producer.fill("#f-email", "banlien@htx.vn")
             producer.fill("#f-password", "Shan-Tuyet-Ban-Lien")
             producer.click("button[type=submit].primary")
-            expect(producer.locator("h1")).to_have_text("Tài khoản của tôi")
+            expect(producer.locator("#next-steps-title")).to_be_visible()
 
             producer.goto(f"{server}/producer/profile")
             producer.select_option("#f-kind", "cooperative")

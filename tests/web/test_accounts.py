@@ -13,12 +13,14 @@ from tests.factories import PASSWORD, make_account
 from tests.web.helpers import csrf, log_in, post_form
 
 
-async def test_register_producer_logs_in_and_shows_account(client: httpx.AsyncClient) -> None:
+async def test_register_producer_logs_in_and_lands_on_its_next_steps(client: httpx.AsyncClient) -> None:
     response = await post_form(client, "/register", {
         "role": "producer", "display_name": "HTX Chè Suối Giàng", "email": "SuoiGiang@htx.vn",
         "password": "Shan-Tuyet-Co-Thu", "language": "vi",
     })
-    assert response.status_code == 303 and response.headers["location"] == "/account"
+    assert response.status_code == 303 and response.headers["location"] == "/"
+    home = await client.get("/")
+    assert 'id="step-create-profile"><a href="http://testserver/producer/profile">' in home.text
     cookie = response.headers.get_list("set-cookie")
     session = next(c for c in cookie if c.startswith("ocop_session="))
     assert "HttpOnly" in session and "SameSite=lax" in session

@@ -8,14 +8,15 @@ from datetime import UTC, datetime
 
 import httpx
 from aiosmtpd.controller import Controller
+from starlette.applications import Starlette
 
 from config.settings import Settings
 from matchmaking import mail
 from matchmaking.enums import EmailStatus
-from matchmaking.models import Account, AuditLog, EmailMessage
+from matchmaking.models import Account, AuditLog, EmailMessage, WebSession
 from search.client import SearchClient
 from search.server import free_port
-from tests.factories import make_account
+from tests.factories import PASSWORD, make_account
 from tests.web.helpers import log_in, post_form
 from web.app import create_app
 
@@ -97,3 +98,57 @@ async def test_unreachable_smtp_keeps_the_email_for_later(db: str) -> None:
     assert await mail.deliver_pending(config, now=datetime.now(UTC)) == 0
     message = await EmailMessage.get()
     assert message.status == EmailStatus.PENDING and message.attempts == 1 and message.last_error
+
+
+async def test_admin_finds_accounts_by_name_and_role_page_by_page(client: httpx.AsyncClient) -> None:
+    admin = await make_account("admin")
+    for n in range(55):
+        await make_account("buyer", display_name=f"Siêu thị {n}")
+    await make_account("producer", display_name="HTX Chè Bản Liền", email="banlien@htx.vn")
+    await log_in(client, admin.email)
+
+    found = (await client.get("/admin/users", params={"q": "bản liền"})).text
+    buyers = (await client.get("/admin/users", params={"role": "buyer"})).text
+    second = (await client.get("/admin/users", params={"role": "buyer", "page": "2"})).text
+
+    assert "banlien@htx.vn" in found and "Siêu thị 3<" not in found
+    assert buyers.count('-status">') == 50 and "banlien@htx.vn" not in buyers
+    assert second.count('-status">') == 5
+    assert "(55)" in buyers
+
+
+async def test_deactivated_account_loses_its_sessions_and_tokens_until_reactivated(
+    client: httpx.AsyncClient, app: Starlette,
+) -> None:
+    admin, member = await make_account("admin"), await make_account("producer")
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                 base_url="http://testserver") as member_browser:
+        await log_in(member_browser, member.email)
+        token = (await member_browser.post("/api/auth/token", json={
+            "email": member.email, "password": PASSWORD, "name": "script"})).json()["token"]
+        assert (await member_browser.get("/account")).status_code == 200
+        await log_in(client, admin.email)
+
+        response = await post_form(client, f"/admin/users/{member.id}/active", {"active": "false"})
+
+        assert response.status_code == 303
+        assert (await member_browser.get("/account")).status_code == 303  # sent to log in
+        api = await member_browser.get("/api/me", headers={"Authorization": f"Bearer {token}"})
+        assert api.status_code == 401
+        assert not await WebSession.filter(account_id=member.id).exists()
+        refused = await post_form(member_browser, "/login", {"email": member.email, "password": PASSWORD})
+        assert refused.status_code != 303
+        await post_form(client, f"/admin/users/{member.id}/active", {"active": "true"})
+        again = await post_form(member_browser, "/login", {"email": member.email, "password": PASSWORD})
+        assert again.status_code == 303
+    audit_page = (await client.get("/admin/audit")).text
+    assert "Đã khóa tài khoản" in audit_page and "Đã mở lại tài khoản" in audit_page
+
+
+async def test_admin_cannot_deactivate_itself(client: httpx.AsyncClient) -> None:
+    admin = await make_account("admin")
+    await log_in(client, admin.email)
+    response = await post_form(client, f"/admin/users/{admin.id}/active", {"active": "false"})
+    assert response.status_code == 422
+    await admin.refresh_from_db()
+    assert admin.is_active

@@ -94,3 +94,33 @@ async def test_healthz_says_search_is_down(db: str, settings, free_port: int) ->
     assert response.status_code == 200
     assert response.json()["search"] == "unavailable"
     assert response.json()["status"] == "degraded"
+
+
+async def test_pages_and_stylesheets_are_sent_gzipped_to_browsers_that_accept_it(
+    client: httpx.AsyncClient,
+) -> None:
+    page = await client.get("/", headers={"Accept-Encoding": "gzip"})
+    css = await client.get("/static/css/site.css", headers={"Accept-Encoding": "gzip"})
+    plain = await client.get("/static/css/site.css", headers={"Accept-Encoding": "identity"})
+
+    assert page.headers["content-encoding"] == "gzip"
+    assert css.headers["content-encoding"] == "gzip"
+    assert int(css.headers["content-length"]) < len(plain.content) / 2
+    assert css.text == plain.text
+    assert "content-encoding" not in plain.headers
+    assert "Content-Security-Policy" in page.headers
+
+
+async def test_stylesheet_link_carries_its_fingerprint_and_is_cached_for_a_year(
+    client: httpx.AsyncClient,
+) -> None:
+    page = (await client.get("/")).text
+    link = re.search(r'href="(/static/css/site\.css\?v=[0-9a-f]{10})"', page)
+    assert link, "the stylesheet link has no fingerprint"
+
+    fingerprinted = await client.get(link.group(1))
+    plain = await client.get("/static/css/site.css")
+
+    assert fingerprinted.status_code == 200
+    assert fingerprinted.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert plain.headers["cache-control"] == "no-cache"

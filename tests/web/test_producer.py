@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+import os
 
 import httpx
 from PIL import Image
 
+from matchmaking.catalogue.images import thumbnail_path
 from matchmaking.models import Producer, Product, ProductImage, SearchOutbox
 from tests.factories import make_account, make_producer, make_product
 from tests.web.helpers import log_in, post_form
@@ -133,3 +135,30 @@ async def test_api_producer_creates_and_publishes(client: httpx.AsyncClient) -> 
     assert bad.status_code == 422 and "price_vnd" in bad.json()["errors"]
     public = await client.get(f"/api/products/{created.json()['id']}")
     assert public.json()["name"] == "Mật ong bạc hà"
+
+
+async def test_camera_photo_over_5_mb_is_made_smaller_with_a_thumbnail_shown_in_lists(
+    client: httpx.AsyncClient, settings  # type: ignore[no-untyped-def]
+) -> None:
+    client, producer = await producer_client(client)
+    product = await make_product(producer)
+    out = io.BytesIO()
+    Image.frombytes("RGB", (3000, 2000), os.urandom(3000 * 2000 * 3)).save(out, "JPEG", quality=95)
+    assert 5 * 1024 * 1024 < len(out.getvalue()) < 12 * 1024 * 1024
+
+    response = await client.post(
+        f"/producer/products/{product.id}/images",
+        data={"csrf_token": client.cookies["ocop_csrf"]},
+        files={"image": ("camera.jpg", out.getvalue(), "image/jpeg")},
+    )
+
+    assert response.status_code == 303
+    image = await ProductImage.get(product=product)
+    assert (image.width, image.height) == (1600, 1067)
+    thumbnail = settings.media_dir / thumbnail_path(image.path)
+    with Image.open(thumbnail) as small:
+        assert small.size == (480, 320)
+    listed = (await client.get("/producer/products")).text
+    assert f'src="/media/{thumbnail_path(image.path)}"' in listed
+    page = (await client.get(f"/products/{product.id}")).text
+    assert f"/media/{thumbnail_path(image.path)} 480w, /media/{image.path} 1600w" in page

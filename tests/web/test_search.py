@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -343,3 +344,24 @@ async def test_product_page_draws_its_qr_code_once_then_serves_it_from_memory(
     assert (qr_file.cache_info().misses, qr_file.cache_info().hits) == (1, 1)
     assert files[0].content == files[1].content
     assert 'class="qr"' in pages[2].text
+
+
+async def test_product_qr_prints_as_png_and_pdf_labels_of_2_and_4_cm(client: httpx.AsyncClient) -> None:
+    from PIL import Image
+
+    made = await catalogue()
+    tea = made["tea"]
+
+    page = (await client.get(f"/products/{tea.id}")).text
+    png = await client.get(f"/products/{tea.id}/label-4cm.png")
+    small = await client.get(f"/products/{tea.id}/label-2cm.png")
+    pdf = await client.get(f"/products/{tea.id}/label-2cm.pdf")
+
+    assert re.search(r'<svg viewBox="0 0 \d+ \d+" class="qr"', page)
+    assert f"/products/{tea.id}/label-2cm.pdf" in page
+    with Image.open(io.BytesIO(png.content)) as label:
+        assert label.width == 472 and label.height > 472  # 4 cm at 300 dpi, the name beneath
+    with Image.open(io.BytesIO(small.content)) as label:
+        assert label.width == 236
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert (await client.get(f"/products/{tea.id}/label-7cm.png")).status_code == 404

@@ -55,7 +55,7 @@ async def register(request: Request) -> Response:
         return render(request, "accounts/register.html",
                       {"form": keep_typed(values, exc.errors)}, status_code=422)
     raw = await auth.start_session(account, now=now_utc(), client_address=client_address(request))
-    return _login_response(request, raw, account.language, "/account")
+    return _login_response(request, raw, account.language, "/")
 
 
 def _policy(request: Request) -> ThrottlePolicy:
@@ -63,7 +63,7 @@ def _policy(request: Request) -> ThrottlePolicy:
 
 
 async def login(request: Request) -> Response:
-    target = request.query_params.get("next", "/account")
+    target = request.query_params.get("next", "/")
     if request.method == "GET":
         return render(request, "accounts/login.html", {"form": FormState(), "next": target})
     values = await read_form(request)

@@ -9,22 +9,36 @@ from starlette.routing import Route
 
 from config.settings import Settings
 from matchmaking import audit, mail
-from matchmaking.accounts.accounts import change_role, create_account, list_accounts
+from matchmaking.accounts import directory
+from matchmaking.accounts.accounts import change_role, create_account
+from matchmaking.accounts.directory import find_accounts
+from matchmaking.clock import now_utc
 from matchmaking.enums import Role
 from matchmaking.errors import ValidationFailed
 from matchmaking.permissions import require_role
 from web.auth import client_address, current_account
 from web.forms import FormState, keep_typed, read_form
 from web.render import render
+from web.views.home import safe_next
 
 ROLES = [role.value for role in Role]
 
 
+def _page_number(request: Request) -> int:
+    try:
+        return int(request.query_params.get("page", "1"))
+    except ValueError:
+        return 1
+
+
 async def _users_page(request: Request, form: FormState, status_code: int = 200) -> Response:
     actor = require_role(current_account(request), Role.ADMIN)
-    accounts = await list_accounts(actor)
+    params = request.query_params
+    found = await find_accounts(actor, text=params.get("q", ""), role=params.get("role", ""),
+                                page=_page_number(request))
     return render(request, "admin/users.html",
-                  {"accounts": accounts, "form": form, "roles": ROLES}, status_code=status_code)
+                  {"found": found, "accounts": found.accounts, "form": form, "roles": ROLES},
+                  status_code=status_code)
 
 
 async def users(request: Request) -> Response:
@@ -54,6 +68,20 @@ async def set_role(request: Request) -> Response:
     return RedirectResponse("/admin/users", status_code=303)
 
 
+async def set_active(request: Request) -> Response:
+    """Deactivate an account (ending its sessions and tokens) or reactivate it."""
+    actor = require_role(current_account(request), Role.ADMIN)
+    values = await read_form(request)
+    try:
+        await directory.set_active(actor, int(request.path_params["account_id"]),
+                                   values.get("active") == "true", now=now_utc(),
+                                   client_address=client_address(request))
+    except ValidationFailed as exc:
+        return await _users_page(request, FormState(errors=exc.errors), 422)
+    return RedirectResponse(safe_next(values.get("next")) if values.get("next") else "/admin/users",
+                            status_code=303)
+
+
 async def audit_log(request: Request) -> Response:
     require_role(current_account(request), Role.ADMIN)
     try:
@@ -77,6 +105,7 @@ async def mailbox(request: Request) -> Response:
 routes = [
     Route("/admin/users", users, methods=["GET", "POST"], name="admin_users"),
     Route("/admin/users/{account_id:int}/role", set_role, methods=["POST"], name="admin_set_role"),
+    Route("/admin/users/{account_id:int}/active", set_active, methods=["POST"], name="admin_set_active"),
     Route("/admin/audit", audit_log, name="admin_audit"),
     Route("/dev/mailbox", mailbox, name="mailbox"),
 ]

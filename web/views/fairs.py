@@ -21,6 +21,7 @@ from matchmaking.models import Fair
 from matchmaking.places import short_province_name
 from web.auth import current_account, public_url
 from web.forms import FormState
+from web.labels import zone_label
 from web.render import render
 
 PREFERENCE_SLOTS = fairs_applications.MAX_PREFERENCES
@@ -76,7 +77,7 @@ async def directory_page(request: Request) -> Response:
 async def directory_csv(request: Request) -> Response:
     actor = current_account(request)
     fair = await fairs.visible_fair(actor, _fair_id(request))
-    body = fairs_plan.directory_csv(await fairs_plan.directory(fair, actor))
+    body = fairs_plan.directory_csv(await fairs_plan.directory(fair, actor), zone_label=zone_label)
     return Response(body, media_type="text/csv; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="fair-{fair.id}-exhibitors.csv"'})
 

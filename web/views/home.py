@@ -9,14 +9,19 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from tortoise import connections
 
 from config import i18n
+from matchmaking.accounts.next_steps import next_steps
 from matchmaking.clock import today_in_vietnam
-from web.auth import set_language_cookie
+from web.auth import current_account, set_language_cookie
 from web.render import render
 
 
 async def home(request: Request) -> Response:
-    counts = await request.app.state.home_counts.get(today=today_in_vietnam())
-    return render(request, "pages/home.html", {"counts": counts})
+    """The public landing page; after sign-in it starts with what the account should do next."""
+    today = today_in_vietnam()
+    account = current_account(request)
+    steps = await next_steps(account, today=today) if account else None
+    counts = await request.app.state.home_counts.get(today=today)
+    return render(request, "pages/home.html", {"counts": counts, "steps": steps})
 
 
 def safe_next(target: str | None) -> str:

@@ -73,7 +73,9 @@ async def products(request: Request) -> Response:
     if producer is None:
         return RedirectResponse("/producer/profile", status_code=303)
     items = await catalogue.producer_products(producer, include_unpublished=True)
-    return render(request, "producer/products.html", {"producer": producer, "products": items})
+    photos = await catalogue_pages.first_photos([product.id for product in items])
+    return render(request, "producer/products.html",
+                  {"producer": producer, "products": items, "photos": photos})
 
 
 def _product_values(product: Any) -> dict[str, str]:

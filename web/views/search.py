@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import segno
 from markupsafe import Markup
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -15,10 +16,12 @@ from starlette.routing import Route
 from config.i18n import gettext as _
 from matchmaking.catalogue import pages as catalogue_pages
 from matchmaking.catalogue import products as catalogue
+from matchmaking.catalogue import qr_labels
 from matchmaking.clock import today_in_vietnam
 from matchmaking.enums import QualityMark
 from matchmaking.errors import ValidationFailed
-from matchmaking.models import Product
+from matchmaking.models import Product, ProductImage
+from matchmaking.offload import in_thread
 from matchmaking.places import short_province_name, ward_name
 from search.fallback import find_products
 from search.query import ProductQuery, ProductResults, parse_product_query
@@ -51,6 +54,7 @@ class SearchPage:
     results: ProductResults
     errors: dict[str, str]
     popular_groups: list[tuple[str, int]]
+    photos: dict[int, ProductImage] = field(default_factory=dict)
 
     def link(self, **changes: object) -> str:
         """This search with `changes` (page back to 1 unless given)."""
@@ -112,7 +116,8 @@ async def search(request: Request) -> Response:
         facets = await request.app.state.catalogue_facets.get(request.app.state.search,
                                                                today=today_in_vietnam())
         popular = sorted(facets.get("group", {}).items(), key=lambda item: -item[1])
-    page = SearchPage(query, results, errors, popular)
+    photos = await catalogue_pages.first_photos([hit.id for hit in results.hits])
+    page = SearchPage(query, results, errors, popular, photos)
     context = {"page": page, "sort_choices": SORT_CHOICES, "sort_label": sort_label,
                "province_label": province_label, "marks": [m.value for m in QualityMark]}
     return render(request, "search/results.html", context, 422 if errors else 200)
@@ -136,7 +141,8 @@ QR_CACHE_SIZE = 4096
 def qr_svg(url: str) -> Markup:
     """The QR code of `url` as inline SVG (no style attributes, so the CSP holds)."""
     code = segno.make(url, error="m", micro=False)
-    return Markup(code.svg_inline(scale=4, border=2, title=url, svgclass="qr", lineclass="qr-line"))
+    return Markup(code.svg_inline(scale=4, border=2, title=url, svgclass="qr", lineclass="qr-line",
+                                  omitsize=True))
 
 
 @functools.lru_cache(maxsize=QR_CACHE_SIZE)
@@ -171,6 +177,18 @@ async def product_qr(request: Request) -> Response:
                     headers=headers)
 
 
+async def product_label(request: Request) -> Response:
+    """A printable QR label (PNG or PDF) of 2 or 4 cm with the product's name."""
+    product = await _visible_product(request)
+    size, kind = int(request.path_params["size"]), request.path_params["kind"]
+    if size not in qr_labels.LABEL_SIZES_CM or kind not in qr_labels.KINDS:
+        raise HTTPException(404)
+    body = await in_thread(qr_labels.qr_label, product_url(request, product), product.name,
+                           size_cm=size, kind=kind)
+    headers = {"Content-Disposition": f'attachment; filename="ocop-product-{product.id}-{size}cm.{kind}"'}
+    return Response(body, media_type="image/png" if kind == "png" else "application/pdf", headers=headers)
+
+
 def _with_namespace(svg: str) -> str:
     # Inline SVG needs no namespace, a standalone file does.
     return svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
@@ -194,5 +212,6 @@ routes = [
     Route("/search", search, name="search"),
     Route("/products/{product_id:int}", product_page, name="product"),
     Route("/products/{product_id:int}/qr.svg", product_qr, name="product_qr"),
+    Route("/products/{product_id:int}/label-{size:int}cm.{kind}", product_label, name="product_label"),
     Route("/producers/{producer_id:int}", producer_page, name="producer"),
 ]
