@@ -27,9 +27,8 @@ from tests.factories import (
 from tests.matchmaking.fairs.test_fairs import lay_out, make_applicant
 from tests.matchmaking.fairs.test_fairs import make_fair as make_open_fair
 from tests.matchmaking.meetings.test_sessions import make_buyer as make_buyer_account
-from tests.matchmaking.meetings.test_sessions import make_exhibitor
+from tests.matchmaking.meetings.test_sessions import make_exhibitor, register
 from tests.matchmaking.meetings.test_sessions import make_fair as make_published_fair
-from tests.matchmaking.meetings.test_sessions import register
 from tests.web.helpers import log_in
 
 Counter = Callable[[], AbstractContextManager[list[str]]]
