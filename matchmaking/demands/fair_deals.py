@@ -29,7 +29,7 @@ async def fair_deals(demand: Demand) -> list[FairDeal]:
                                       ).select_related("meeting__request", "meeting__session__fair")
     best: dict[int, MeetingResult] = {}
     for row in rows:
-        mid = row.meeting_id  # type: ignore[attr-defined]
+        mid = row.meeting_id
         key = (row.kind == ResultKind.CONTRACT, row.quantity or 0, row.value_vnd or 0)
         held = best.get(mid)
         if held is None or key > (held.kind == ResultKind.CONTRACT, held.quantity or 0,
@@ -38,7 +38,7 @@ async def fair_deals(demand: Demand) -> list[FairDeal]:
     sides = set()
     for row in best.values():
         request = cast(Meeting, row.meeting).request
-        sides |= {request.requester_id, request.recipient_id}  # type: ignore[attr-defined]
+        sides |= {request.requester_id, request.recipient_id}
     producers = {p.owner_id: p.name for p in await Producer.filter(owner_id__in=sides)
                  if p.owner_id is not None}
     deals = []
@@ -46,9 +46,9 @@ async def fair_deals(demand: Demand) -> list[FairDeal]:
         meeting = cast(Meeting, row.meeting)
         session = cast(MeetingSession, meeting.session)
         request = meeting.request
-        ids = (request.requester_id, request.recipient_id)  # type: ignore[attr-defined]
+        ids = (request.requester_id, request.recipient_id)
         exhibitor = next((producers[a] for a in ids if a in producers), "")
-        deals.append(FairDeal(session.fair.name, session.name, exhibitor, str(row.kind),  # type: ignore[attr-defined]
+        deals.append(FairDeal(session.fair.name, session.name, exhibitor, str(row.kind),
                               row.value_vnd, row.quantity, row.product))
     return sorted(deals, key=lambda d: (d.fair, d.session, d.exhibitor))
 

@@ -249,7 +249,7 @@ async def _announced(demand_ids: Iterable[int]) -> set[tuple[int, int]]:
     found: set[tuple[int, int]] = set()
     for chunk in _chunks(demand_ids):
         found.update(await MatchAnnouncement.filter(demand_id__in=chunk).values_list(
-            "demand_id", "product_id"))  # type: ignore[arg-type]
+            "demand_id", "product_id"))
     return found
 
 

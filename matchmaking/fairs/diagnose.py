@@ -61,7 +61,7 @@ async def allocation_warnings(fair: Fair) -> list[Warning]:
             .select_related("producer").order_by("id"):
         app = apps[application.id]
         warnings.append(Warning("too_big", group=app["zones"][0], wanted=int(app["booths"]),
-                                producer=application.producer.name))  # type: ignore[attr-defined]
+                                producer=application.producer.name))
     return warnings
 
 
@@ -74,5 +74,5 @@ async def waitlist_reason(application: BoothApplication | None) -> Reason | None
     """Why a waitlisted application got no booth in the fair's current run, or None."""
     if application is None or application.status != ApplicationStatus.WAITLISTED:
         return None
-    fair = await Fair.get(id=application.fair_id)  # type: ignore[attr-defined]
+    fair = await Fair.get(id=application.fair_id)
     return run_reasons(await latest_run(fair)).get(application.id)

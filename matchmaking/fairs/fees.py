@@ -66,7 +66,7 @@ async def price_allocation(fair: Fair, applications: Mapping[int, BoothApplicati
                for a in instance.get("applications", [])}
     accepted = [applications[i] for i in assignments if i in applications]
     products = await application_products(accepted)
-    dues = [Due(a.id, booth_fee(fair, [int(prices[c]) for c in assignments[a.id]]),  # type: ignore[call-overload]
+    dues = [Due(a.id, booth_fee(fair, [int(prices[c]) for c in assignments[a.id]]),
                 any(is_certified(p, fair.ends_on) for p in products[a.id]), weights.get(a.id, 0.0))
             for a in accepted]
     support = support_amounts(dues, share=fair.support_share, amount=fair.support_amount_vnd,

@@ -104,11 +104,11 @@ async def _exhibitors(fair: Fair) -> dict[int, tuple[str, str, str]]:
     found = {}
     for application in applications:
         producer = producer_of(application)
-        if producer.owner_id is None:  # type: ignore[attr-defined]
+        if producer.owner_id is None:
             continue
         items = products[application.id]
         group = main_group(items)[0] if items else ""
-        found[int(producer.owner_id)] = (  # type: ignore[attr-defined]
+        found[int(producer.owner_id)] = (
             producer.name, group, short_province_name(producer.province_code))
     return found
 
@@ -123,15 +123,15 @@ async def fair_results(fair: Fair, *, now: datetime) -> FairResults:
     reported: dict[int, list[MeetingResult]] = defaultdict(list)
     for row in await MeetingResult.filter(meeting_id__in=[m.id for m in meetings]
                                           ).select_related("demand"):
-        reported[row.meeting_id].append(row)  # type: ignore[attr-defined]
+        reported[row.meeting_id].append(row)
     buyers = {b.owner_id: b.name for b in await Buyer.filter(owner_id__isnull=False)
               if b.owner_id is not None}
     here = {sid: await present(s) for sid, s in sessions.items()}
     for meeting in meetings:
-        session = sessions[meeting.session_id]  # type: ignore[attr-defined]
+        session = sessions[meeting.session_id]
         results.scheduled += 1
         request = cast(MeetingRequest, meeting.request)
-        sides = (request.requester_id, request.recipient_id)  # type: ignore[attr-defined]
+        sides = (request.requester_id, request.recipient_id)
         if is_no_show(meeting, session, here[session.id], set(reported), now):
             results.no_shows += 1
             continue

@@ -105,7 +105,7 @@ def is_no_show(meeting: Meeting, session: MeetingSession, present: set[int],
                reported: set[int], now: datetime) -> bool:
     """The rule of the module docstring, for one meeting (its request loaded)."""
     request = cast(MeetingRequest, meeting.request)
-    parties = {request.requester_id, request.recipient_id}  # type: ignore[attr-defined]
+    parties = {request.requester_id, request.recipient_id}
     started = now >= slot_start(session, meeting.slot)
     return started and meeting.id not in reported and not parties <= present
 

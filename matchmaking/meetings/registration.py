@@ -128,7 +128,7 @@ async def register(actor: Account | None, session_id: int, data: Mapping[str, An
 
 
 async def _tell_organiser(session: MeetingSession, company: str, public_url: str) -> None:
-    organiser = await Account.get(id=fair_of(session).organiser_id)  # type: ignore[attr-defined]
+    organiser = await Account.get(id=fair_of(session).organiser_id)
     with speaking(organiser.language):
         await notify(organiser, kind="meeting.registration",
                      title=_("%(company)s registers for %(session)s") % {
@@ -149,7 +149,7 @@ async def decide(actor: Account | None, session_id: int, participant_id: int, *,
     async with in_transaction():
         participant.status = status
         await participant.save(update_fields=["status"])
-        account = await Account.get(id=participant.account_id)  # type: ignore[attr-defined]
+        account = await Account.get(id=participant.account_id)
         with speaking(account.language):
             title = (_("Your registration for %(session)s is approved") if approve
                      else _("Your registration for %(session)s was not accepted"))
@@ -171,7 +171,7 @@ async def my_registration(actor: Account | None, session: MeetingSession) -> Mee
 
 async def declarations(session: MeetingSession) -> dict[int, MeetingParticipant]:
     """What each registered participant declared (unavailable slots, meeting limit), by account."""
-    return {p.account_id: p for p in await MeetingParticipant.filter(session=session)}  # type: ignore[attr-defined]
+    return {p.account_id: p for p in await MeetingParticipant.filter(session=session)}
 
 
 async def approved(session: MeetingSession, side: str | None = None) -> list[MeetingParticipant]:
@@ -198,9 +198,9 @@ async def session_registrations(actor: Account | None, session_id: int) -> Regis
     """Every registration of one of the organiser's sessions, buyers first."""
     session = await organiser_session(actor, session_id)
     rows = await MeetingParticipant.filter(session=session).order_by("side", "status", "company")
-    ids = [r.account_id for r in rows]  # type: ignore[attr-defined]
+    ids = [r.account_id for r in rows]
     pairs = await Account.filter(id__in=ids).values_list("id", "email")
-    return Registrations(session, rows, {int(k): str(v) for k, v in pairs})  # type: ignore[misc]
+    return Registrations(session, rows, {int(k): str(v) for k, v in pairs})
 
 
 def registrations_csv(registrations: Registrations) -> str:
@@ -212,7 +212,7 @@ def registrations_csv(registrations: Registrations) -> str:
                      _("Unavailable slots"), _("Max meetings"), _("Pass code")])
     for row in registrations.rows:
         writer.writerow([row.company, row.side, str(row.status),
-                         registrations.emails.get(row.account_id, ""),  # type: ignore[attr-defined]
+                         registrations.emails.get(row.account_id, ""),
                          row.seeking, registrations.slots_text(row),
                          "" if row.max_meetings is None else row.max_meetings, row.pass_code])
     return out.getvalue()

@@ -46,7 +46,7 @@ class ResultForm:
 
 async def _buyer_demands(meeting: Meeting) -> list[Demand]:
     request = cast(MeetingRequest, meeting.request)
-    sides = [request.requester_id, request.recipient_id]  # type: ignore[attr-defined]
+    sides = [request.requester_id, request.recipient_id]
     buyer = await Buyer.filter(owner_id__in=sides).first()
     if buyer is None:
         return []

@@ -45,14 +45,14 @@ async def suggested_meetings(actor: Account | None, session_id: int, *,
                                  ).select_related("product").order_by("-score", "rank", "id")
     best: dict[int, Suggestion] = {}
     for match in matches:
-        account_id = owners[match.producer_id]  # type: ignore[attr-defined]
+        account_id = owners[match.producer_id]
         if account_id in best or account_id in asked:
             continue
         components = match.components if isinstance(match.components, dict) else {}
         codes = reasons_from_json(components.get("reasons"))
         party = here[account_id]
         best[account_id] = Suggestion(
-            account_id, party.name, party.booth, demands[match.demand_id].title,  # type: ignore[attr-defined]
+            account_id, party.name, party.booth, demands[match.demand_id].title,
             cast(Product, match.product).name, match.score,
             render_reasons(codes, language) if codes else list(match.reasons))
     return sorted(best.values(), key=lambda s: (-s.score, s.exhibitor))

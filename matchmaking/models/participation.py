@@ -17,9 +17,11 @@ class MeetingParticipant(Model):
     session: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
         "models.MeetingSession", related_name="participants", on_delete=fields.CASCADE
     )
+    session_id: int
     account: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
         "models.Account", related_name="meeting_registrations", on_delete=fields.CASCADE
     )
+    account_id: int
     side = fields.CharField(max_length=10)
     company = fields.CharField(max_length=200, default="")
     seeking = fields.TextField(default="")
@@ -55,9 +57,11 @@ class MeetingResult(Model):
     meeting: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
         "models.Meeting", related_name="results", on_delete=fields.CASCADE
     )
+    meeting_id: int
     account: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
         "models.Account", related_name="meeting_results", on_delete=fields.CASCADE
     )
+    account_id: int
     kind = fields.CharEnumField(ResultKind, max_length=12)
     value_vnd = fields.BigIntField(null=True)
     product = fields.CharField(max_length=200, default="")
@@ -65,6 +69,7 @@ class MeetingResult(Model):
     demand: fields.ForeignKeyNullableRelation[Model] = fields.ForeignKeyField(
         "models.Demand", related_name="meeting_results", null=True, on_delete=fields.SET_NULL
     )
+    demand_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

@@ -36,7 +36,7 @@ async def _result_page(request: Request, form: FormState | None = None,
             "kind": str(mine.kind), "product": mine.product,
             "value_vnd": "" if mine.value_vnd is None else str(mine.value_vnd),
             "quantity": "" if mine.quantity is None else str(mine.quantity),
-            "demand_id": "" if mine.demand_id is None else str(mine.demand_id)})  # type: ignore[attr-defined]
+            "demand_id": "" if mine.demand_id is None else str(mine.demand_id)})
     return render(request, "meetings/result.html", {
         "page": page, "form": form, "kinds": [k.value for k in ResultKind]},
         status_code=status_code)
