@@ -13,6 +13,7 @@ def role_label(role: str) -> str:
         "producer": _("Producer"),
         "buyer": _("Buyer"),
         "organiser": _("Organiser"),
+        "officer": _("OCOP officer"),
         "admin": _("Admin"),
     }
     return labels.get(str(role), str(role))

@@ -13,6 +13,7 @@ from matchmaking.accounts.accounts import change_role, create_account, list_acco
 from matchmaking.enums import Role
 from matchmaking.errors import ValidationFailed
 from matchmaking.permissions import require_role
+from matchmaking.places import province_codes, short_province_name
 from web.auth import client_address, current_account
 from web.forms import FormState, keep_typed, read_form
 from web.render import render
@@ -23,8 +24,10 @@ ROLES = [role.value for role in Role]
 async def _users_page(request: Request, form: FormState, status_code: int = 200) -> Response:
     actor = require_role(current_account(request), Role.ADMIN)
     accounts = await list_accounts(actor)
+    provinces = [(str(code), short_province_name(code)) for code in province_codes()]
     return render(request, "admin/users.html",
-                  {"accounts": accounts, "form": form, "roles": ROLES}, status_code=status_code)
+                  {"accounts": accounts, "form": form, "roles": ROLES, "provinces": provinces},
+                  status_code=status_code)
 
 
 async def users(request: Request) -> Response:
@@ -36,7 +39,8 @@ async def users(request: Request) -> Response:
         await create_account(
             email=values.get("email", ""), password=values.get("password", ""),
             role=values.get("role", ""), display_name=values.get("display_name", ""),
-            language=values.get("language", "vi"), actor=actor,
+            language=values.get("language", "vi"), province=values.get("province") or None,
+            actor=actor,
         )
     except ValidationFailed as exc:
         return await _users_page(request, keep_typed(values, exc.errors), 422)

@@ -1,0 +1,174 @@
+"""Importing recognition decisions into the register: all or nothing, idempotent, scoped.
+
+Re-importing a decision changes nothing; a later decision for a product already registered in
+the same province (same producer and product name, the same tax code and product name, or the
+same explicit certificate number) is a renewal or re-rating of it, so it joins that product's
+lineage instead of counting as a second product.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from config.i18n import gettext as _
+from matchmaking import audit
+from matchmaking.catalogue.imports import ImportFileError, RowProblem
+from matchmaking.certificates.rows import EntryInput, check_rows, read_register
+from matchmaking.certificates.verification import refresh_after_import
+from matchmaking.models import Account, CertificateEntry
+from matchmaking.permissions import officer_scope
+from matchmaking.places import short_province_name
+
+
+@dataclass(frozen=True)
+class EntryResult:
+    """What one row did: 'created' (a new product), 'renewal', 'updated' or 'unchanged'."""
+
+    row: int
+    decision_number: str
+    product_name: str
+    stars: int
+    outcome: str
+
+
+@dataclass
+class RegisterReport:
+    """What an import did (or, for a dry run, would do); `problems` non-empty means rejected."""
+
+    filename: str
+    dry_run: bool
+    rows: int = 0
+    created: int = 0
+    renewals: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    products_verified: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+    results: list[EntryResult] = field(default_factory=list)
+
+    @property
+    def rejected(self) -> bool:
+        return bool(self.problems)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "filename": self.filename, "dry_run": self.dry_run, "rejected": self.rejected,
+            "rows": self.rows, "created": self.created, "renewals": self.renewals,
+            "updated": self.updated, "unchanged": self.unchanged,
+            "products_verified": self.products_verified,
+            "problems": [p.__dict__ for p in self.problems],
+            "results": [r.__dict__ for r in self.results],
+        }
+
+
+def _scope_problems(entries: list[EntryInput], scope: int | None,
+                    headers: dict[str, str]) -> list[RowProblem]:
+    if scope is None:
+        return []
+    message = _("Outside your province (%(province)s): another province's officer imports it.") % {
+        "province": short_province_name(scope)}
+    return [RowProblem(row=e.row, field="province", column=headers.get("province", "province"),
+                       message=message, value=e.province_recorded)
+            for e in entries if e.province_code != scope]
+
+
+async def _lineage(entry: EntryInput) -> CertificateEntry | None:
+    values = entry.values()
+    same_place = CertificateEntry.filter(province_code=entry.province_code)
+    found = await same_place.filter(producer_key=values["producer_key"],
+                                    product_key=values["product_key"]).first()
+    if found is None and entry.tax_code:
+        found = await same_place.filter(tax_code=entry.tax_code,
+                                        product_key=values["product_key"]).first()
+    if found is None and values["certificate_key"] != values["decision_key"]:
+        found = await same_place.filter(certificate_key=values["certificate_key"]).first()
+    return found
+
+
+async def _classify(entry: EntryInput) -> tuple[str, CertificateEntry | None, CertificateEntry | None]:
+    """(outcome, the same row already stored, the registered product it renews)."""
+    decision_key, producer_key, product_key = entry.identity
+    stored = await CertificateEntry.get_or_none(decision_key=decision_key,
+                                                producer_key=producer_key, product_key=product_key)
+    if stored is not None:
+        same = all(getattr(stored, name) == value for name, value in entry.values().items())
+        return ("unchanged" if same else "updated"), stored, None
+    renews = await _lineage(entry)
+    return ("renewal" if renews else "created"), None, renews
+
+
+async def _write(entry: EntryInput, outcome: str, stored: CertificateEntry | None,
+                 renews: CertificateEntry | None, actor: Account) -> CertificateEntry:
+    if stored is not None:
+        if outcome == "updated":
+            stored.update_from_dict(entry.values())
+            await stored.save()
+        return stored
+    created = await CertificateEntry.create(**entry.values(), imported_by=actor,
+                                            lineage=renews.lineage if renews else 0)
+    if renews is None:
+        created.lineage = created.id
+        await created.save(update_fields=["lineage"])
+    return created
+
+
+async def import_register(
+    actor: Account | None, *, filename: str, content: bytes, dry_run: bool = False,
+    client_address: str = "",
+) -> RegisterReport:
+    """Import a register file in the spec's format.
+
+    Side effects (not for a dry run, nor when any row is wrong): writes the entries, relinks and
+    verifies the products they concern (with search-outbox rows), and one audit entry. An officer
+    imports only rows of its own province."""
+    scope = officer_scope(actor)
+    assert actor is not None
+    report = RegisterReport(filename=filename, dry_run=dry_run)
+    try:
+        table = read_register(filename, content)
+    except ImportFileError as exc:
+        report.problems.append(RowProblem(row=0, field="file", column="", message=exc.message,
+                                          value=filename))
+        return report
+    entries, problems = check_rows(table)
+    report.rows = len(table.rows)
+    report.problems = sorted(problems + _scope_problems(entries, scope, table.headers),
+                             key=lambda p: p.row)
+    if report.problems:
+        return report
+    try:
+        async with in_transaction():
+            await _import(entries, report, actor)
+            if dry_run:  # the same writes, rolled back: the report is exactly what would happen
+                raise _RolledBack()
+            await audit.record(
+                "certificates.import", actor=actor, target_type="register",
+                target_id=filename[:40], client_address=client_address,
+                detail={"rows": report.rows, "created": report.created,
+                        "renewals": report.renewals, "updated": report.updated,
+                        "unchanged": report.unchanged,
+                        "decisions": sorted({e.decision_number for e in entries})[:50]})
+    except _RolledBack:
+        pass
+    return report
+
+
+class _RolledBack(Exception):
+    """Raised inside a dry run's transaction so that nothing it wrote stays."""
+
+
+async def _import(entries: list[EntryInput], report: RegisterReport, actor: Account) -> None:
+    written: list[CertificateEntry] = []
+    for entry in entries:
+        outcome, stored, renews = await _classify(entry)
+        counter = "renewals" if outcome == "renewal" else outcome
+        setattr(report, counter, getattr(report, counter) + 1)
+        report.results.append(EntryResult(row=entry.row, decision_number=entry.decision_number,
+                                          product_name=entry.product_name, stars=entry.stars,
+                                          outcome=outcome))
+        if outcome != "unchanged":
+            written.append(await _write(entry, outcome, stored, renews, actor))
+    report.products_verified = len(await refresh_after_import(written))
