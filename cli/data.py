@@ -35,7 +35,8 @@ def register(sub: Any) -> None:
     )
     create = users.add_parser("create", help="create an account (organisers, officers and admins too)")
     create.add_argument("--email", required=True)
-    create.add_argument("--role", required=True, choices=["producer", "buyer", "organiser", "officer", "admin"])
+    create.add_argument("--role", required=True,
+                        choices=["producer", "buyer", "organiser", "officer", "admin"])
     create.add_argument("--province", help="an officer's province (name or code); none: national")
     create.add_argument("--name")
     create.add_argument("--language", default="vi", choices=["vi", "en"])

@@ -75,33 +75,55 @@ def _scope_problems(entries: list[EntryInput], scope: int | None,
             for e in entries if e.province_code != scope]
 
 
-async def _lineage(entry: EntryInput) -> CertificateEntry | None:
-    values = entry.values()
-    same_place = CertificateEntry.filter(province_code=entry.province_code)
-    found = await same_place.filter(producer_key=values["producer_key"],
-                                    product_key=values["product_key"]).first()
-    if found is None and entry.tax_code:
-        found = await same_place.filter(tax_code=entry.tax_code,
-                                        product_key=values["product_key"]).first()
-    if found is None and values["certificate_key"] != values["decision_key"]:
-        found = await same_place.filter(certificate_key=values["certificate_key"]).first()
-    return found
+class _Known:
+    """The stored entries an import may meet again, indexed the ways a row can match them."""
+
+    def __init__(self, entries: list[CertificateEntry]) -> None:
+        self.by_identity: dict[tuple[str, str, str], CertificateEntry] = {}
+        self.by_name: dict[tuple[int, str, str], CertificateEntry] = {}
+        self.by_tax: dict[tuple[int, str, str], CertificateEntry] = {}
+        self.by_certificate: dict[tuple[int, str], CertificateEntry] = {}
+        for entry in entries:
+            self.add(entry)
+
+    def add(self, entry: CertificateEntry) -> None:
+        self.by_identity[(entry.decision_key, entry.producer_key, entry.product_key)] = entry
+        place = entry.province_code
+        self.by_name.setdefault((place, entry.producer_key, entry.product_key), entry)
+        if entry.tax_code:
+            self.by_tax.setdefault((place, entry.tax_code, entry.product_key), entry)
+        if entry.certificate_key != entry.decision_key:
+            self.by_certificate.setdefault((place, entry.certificate_key), entry)
+
+    def renews(self, entry: EntryInput) -> CertificateEntry | None:
+        """The registered product a new row is a later decision of, if any (same province)."""
+        values, place = entry.values(), entry.province_code
+        found = self.by_name.get((place, values["producer_key"], values["product_key"]))
+        if found is None and entry.tax_code:
+            found = self.by_tax.get((place, entry.tax_code, values["product_key"]))
+        if found is None and values["certificate_key"] != values["decision_key"]:
+            found = self.by_certificate.get((place, values["certificate_key"]))
+        return found
 
 
-async def _classify(entry: EntryInput) -> tuple[str, CertificateEntry | None, CertificateEntry | None]:
+async def _known(entries: list[EntryInput]) -> _Known:
+    provinces = sorted({entry.province_code for entry in entries})
+    return _Known(await CertificateEntry.filter(province_code__in=provinces).order_by("id"))
+
+
+def _classify(entry: EntryInput, known: _Known
+              ) -> tuple[str, CertificateEntry | None, CertificateEntry | None]:
     """(outcome, the same row already stored, the registered product it renews)."""
-    decision_key, producer_key, product_key = entry.identity
-    stored = await CertificateEntry.get_or_none(decision_key=decision_key,
-                                                producer_key=producer_key, product_key=product_key)
+    stored = known.by_identity.get(entry.identity)
     if stored is not None:
         same = all(getattr(stored, name) == value for name, value in entry.values().items())
         return ("unchanged" if same else "updated"), stored, None
-    renews = await _lineage(entry)
+    renews = known.renews(entry)
     return ("renewal" if renews else "created"), None, renews
 
 
 async def _write(entry: EntryInput, outcome: str, stored: CertificateEntry | None,
-                 renews: CertificateEntry | None, actor: Account) -> CertificateEntry:
+                 renews: CertificateEntry | None, actor: Account | None) -> CertificateEntry:
     if stored is not None:
         if outcome == "updated":
             stored.update_from_dict(entry.values())
@@ -117,15 +139,15 @@ async def _write(entry: EntryInput, outcome: str, stored: CertificateEntry | Non
 
 async def import_register(
     actor: Account | None, *, filename: str, content: bytes, dry_run: bool = False,
-    client_address: str = "",
+    client_address: str = "", operator: bool = False,
 ) -> RegisterReport:
     """Import a register file in the spec's format.
 
     Side effects (not for a dry run, nor when any row is wrong): writes the entries, relinks and
     verifies the products they concern (with search-outbox rows), and one audit entry. An officer
-    imports only rows of its own province."""
-    scope = officer_scope(actor)
-    assert actor is not None
+    imports only rows of its own province; `operator` (the command line, no account) imports any.
+    """
+    scope = None if operator and actor is None else officer_scope(actor)
     report = RegisterReport(filename=filename, dry_run=dry_run)
     try:
         table = read_register(filename, content)
@@ -160,10 +182,12 @@ class _RolledBack(Exception):
     """Raised inside a dry run's transaction so that nothing it wrote stays."""
 
 
-async def _import(entries: list[EntryInput], report: RegisterReport, actor: Account) -> None:
+async def _import(entries: list[EntryInput], report: RegisterReport,
+                  actor: Account | None) -> None:
     written: list[CertificateEntry] = []
+    known = await _known(entries)
     for entry in entries:
-        outcome, stored, renews = await _classify(entry)
+        outcome, stored, renews = _classify(entry, known)
         counter = "renewals" if outcome == "renewal" else outcome
         setattr(report, counter, getattr(report, counter) + 1)
         report.results.append(EntryResult(row=entry.row, decision_number=entry.decision_number,
@@ -171,4 +195,5 @@ async def _import(entries: list[EntryInput], report: RegisterReport, actor: Acco
                                           outcome=outcome))
         if outcome != "unchanged":
             written.append(await _write(entry, outcome, stored, renews, actor))
+            known.add(written[-1])
     report.products_verified = len(await refresh_after_import(written))
