@@ -40,3 +40,11 @@ def certificate_state(product: Product, today: date) -> str:
     if product.verification == Verification.REJECTED:
         return "rejected"
     return "unrated"
+
+
+def shown_rating(product: Product) -> tuple[int | None, date | None]:
+    """The stars and expiry to show: the register's once verified, else the producer's claim
+    (which pages show greyed, as pending)."""
+    if product.verification == Verification.VERIFIED:
+        return product.verified_stars, product.verified_expiry
+    return product.stars, product.certificate_expiry

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 
+from matchmaking import sheets
 from matchmaking.places import fold
 
 
 def name_key(text: str) -> str:
-    """'Trà  Shan-tuyết' -> 'tra shan tuyet'."""
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", fold(text)).split())[:200]
+    """'Trà  Shan-tuyết' -> 'tra shan tuyet' (at most 200 characters, as stored)."""
+    return sheets.name_key(text)[:200]
 
 
 def number_key(text: str) -> str:

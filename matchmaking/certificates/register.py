@@ -15,12 +15,13 @@ from tortoise.transactions import in_transaction
 
 from config.i18n import gettext as _
 from matchmaking import audit
-from matchmaking.catalogue.imports import ImportFileError, RowProblem
+from matchmaking.catalogue.imports import RowProblem
 from matchmaking.certificates.rows import EntryInput, check_rows, read_register
 from matchmaking.certificates.verification import refresh_after_import
 from matchmaking.models import Account, CertificateEntry
 from matchmaking.permissions import officer_scope
 from matchmaking.places import short_province_name
+from matchmaking.sheets import ImportFileError
 
 
 @dataclass(frozen=True)

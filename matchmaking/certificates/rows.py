@@ -3,26 +3,20 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from config.i18n import gettext as _
-from matchmaking.catalogue.imports import (
-    HEADER_SEARCH_ROWS,
-    MAX_ROWS,
-    ImportFileError,
-    RowProblem,
-    cell_text,
-    read_table,
-    resolve,
-)
+from matchmaking.catalogue.import_columns import resolve
+from matchmaking.catalogue.imports import RowProblem
 from matchmaking.catalogue.products import CERTIFICATE_MONTHS, add_months
 from matchmaking.certificates.keys import name_key, number_key
 from matchmaking.enums import DecisionLevel, ProducerKind
 from matchmaking.parsing import parse_day, parse_whole
 from matchmaking.places import LEGACY_PROVINCES, fold, resolve_province, short_province_name
+from matchmaking.sheets import Columns, Sheet, read_sheet
 
 # Five stars are rated centrally; since the 2025 amendment a province decides 3 and 4 only.
 FIVE_STARS_CENTRAL_FROM = date(2025, 1, 1)
@@ -73,54 +67,21 @@ KINDS = _index(KIND_NAMES)
 LEVELS = _index(LEVEL_NAMES)
 
 
-@dataclass(frozen=True)
-class Table:
-    """The register rows of a file, keyed by column, and the header each column had."""
-
-    headers: dict[str, str]
-    rows: list[tuple[int, dict[str, str]]]
+def _column(text: str) -> str | None:
+    return HEADERS.get(name_key(text))
 
 
-def _header(cells: list[str]) -> dict[str, int] | None:
-    positions = {HEADERS[name_key(t)]: i for i, t in enumerate(cells) if name_key(t) in HEADERS}
-    return positions if len(positions) >= 2 else None
+REGISTER_COLUMNS = Columns(
+    headers={name: name for name in COLUMNS}, required=REQUIRED, field_of=_column,
+    too_many=lambda limit: _("The file has more than %(limit)s rows: split it into several "
+                             "files.") % {"limit": limit},
+    no_rows=lambda: _("The file has a header row but no rows below it."),
+)
 
 
-def _table(records: Iterable[tuple[int, list[Any]]]) -> Table:
-    positions: dict[str, int] | None = None
-    headers: dict[str, str] = {}
-    rows: list[tuple[int, dict[str, str]]] = []
-    seen = 0
-    for number, raw in records:
-        cells = [cell_text(value) for value in raw]
-        if not any(cells):
-            continue
-        if positions is None:
-            seen += 1
-            positions = _header(cells)
-            if positions is None and seen >= HEADER_SEARCH_ROWS:
-                break
-            if positions is not None:
-                headers = {name: cells[i] for name, i in positions.items()}
-            continue
-        if len(rows) == MAX_ROWS:
-            raise ImportFileError(_("The file has more than %(limit)s rows: split it into several "
-                                    "files.") % {"limit": MAX_ROWS})
-        rows.append((number, {f: cells[i] if i < len(cells) else "" for f, i in positions.items()}))
-    if positions is None:
-        raise ImportFileError(_("The file has no header row naming the register's columns."))
-    missing = [name for name in REQUIRED if name not in positions]
-    if missing:
-        raise ImportFileError(_("The file has no column for: %(columns)s.")
-                              % {"columns": ", ".join(missing)})
-    if not rows:
-        raise ImportFileError(_("The file has a header row but no rows below it."))
-    return Table(headers=headers, rows=rows)
-
-
-def read_register(filename: str, content: bytes) -> Table:
+def read_register(filename: str, content: bytes) -> Sheet:
     """A register file's rows (raises ImportFileError for a file that cannot be read)."""
-    return read_table(filename, content, _table)
+    return read_sheet(filename, content, REGISTER_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -241,7 +202,7 @@ def check_row(number: int, cells: Mapping[str, str]) -> tuple[EntryInput | None,
     ), {}
 
 
-def check_rows(table: Table) -> tuple[list[EntryInput], list[RowProblem]]:
+def check_rows(table: Sheet) -> tuple[list[EntryInput], list[RowProblem]]:
     """Every row checked; a row repeated in the file is a problem too."""
     entries: list[EntryInput] = []
     problems: list[RowProblem] = []

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from config.i18n import gettext as _
-from matchmaking.catalogue.imports import resolve
+from matchmaking.catalogue.import_columns import resolve
 from matchmaking.certificates.keys import name_key
 from matchmaking.enums import DecisionLevel
 from matchmaking.errors import ValidationFailed

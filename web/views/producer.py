@@ -14,6 +14,8 @@ from config.settings import Settings
 from matchmaking.catalogue import images
 from matchmaking.catalogue import pages as catalogue_pages
 from matchmaking.catalogue import products as catalogue
+from matchmaking.catalogue.pages import certificates_of
+from matchmaking.clock import today_in_vietnam
 from matchmaking.enums import ProducerKind, ProductGroup, ProductStatus, QualityMark, Role
 from matchmaking.errors import ValidationFailed
 from matchmaking.parsing import parse_id, quantity_input
@@ -73,7 +75,10 @@ async def products(request: Request) -> Response:
     if producer is None:
         return RedirectResponse("/producer/profile", status_code=303)
     items = await catalogue.producer_products(producer, include_unpublished=True)
-    return render(request, "producer/products.html", {"producer": producer, "products": items})
+    today = today_in_vietnam()
+    certificates = certificates_of(items, today=today)
+    return render(request, "producer/products.html",
+                  {"producer": producer, "products": items, "certificates": certificates})
 
 
 def _product_values(product: Any) -> dict[str, str]:
