@@ -71,7 +71,7 @@ async def _product(actor: Account | None, product_id: int) -> Product:
 
 
 async def link_claim(actor: Account | None, product_id: int, entry_id: int, *,
-                     client_address: str = "") -> Product:
+                     public_url: str = "", client_address: str = "") -> Product:
     """An officer links a product to its register entry by hand. Side effects: the product's
     verified state, an outbox row, an audit entry, a message to the producer."""
     product = await _product(actor, product_id)
@@ -89,12 +89,12 @@ async def link_claim(actor: Account | None, product_id: int, entry_id: int, *,
                          title=_("Your OCOP certificate is verified"),
                          body=_("“%(name)s” now shows as certified with %(stars)s stars.")
                          % {"name": product.name, "stars": entry.stars},
-                         link=f"/products/{product.id}")
+                         link=f"/products/{product.id}", public_url=public_url)
     return product
 
 
 async def reject_claim(actor: Account | None, product_id: int, *, reason: str,
-                       client_address: str = "") -> Product:
+                       public_url: str = "", client_address: str = "") -> Product:
     """An officer rejects a claim that matches no decision. Side effects: the product's state,
     an outbox row, an audit entry, a message to the producer with the reason."""
     product = await _product(actor, product_id)
@@ -111,5 +111,5 @@ async def reject_claim(actor: Account | None, product_id: int, *, reason: str,
                          title=_("Your OCOP certificate could not be verified"),
                          body=_("“%(name)s”: %(reason)s") % {"name": product.name,
                                                              "reason": reason[:300]},
-                         link=f"/producer/products/{product.id}/edit")
+                         link=f"/producer/products/{product.id}/edit", public_url=public_url)
     return product

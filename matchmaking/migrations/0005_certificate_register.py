@@ -19,7 +19,7 @@ async def claims_pending(apps: Any, schema_editor: Any) -> None:
     )
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0004_web_sessions')]
+    dependencies = [('models', '0008_email_retry')]
 
     initial = False
 

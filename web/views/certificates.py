@@ -27,7 +27,7 @@ from matchmaking.errors import ValidationFailed
 from matchmaking.permissions import require_role
 from matchmaking.places import short_province_name
 from matchmaking.sheets import MAX_BYTES
-from web.auth import client_address, current_account
+from web.auth import client_address, current_account, public_url
 from web.charts import bar_chart
 from web.forms import read_form
 from web.labels import group_label
@@ -81,7 +81,7 @@ async def link(request: Request) -> Response:
     except ValueError:
         raise ValidationFailed({"entry": _("Choose an entry of the register.")}) from None
     await link_claim(current_account(request), int(request.path_params["product_id"]), entry_id,
-                     client_address=client_address(request))
+                     public_url=public_url(request), client_address=client_address(request))
     return RedirectResponse("/officer", status_code=303)
 
 
@@ -89,7 +89,8 @@ async def reject(request: Request) -> Response:
     require_role(current_account(request), Role.OFFICER)
     values = await read_form(request)
     await reject_claim(current_account(request), int(request.path_params["product_id"]),
-                       reason=values.get("reason", ""), client_address=client_address(request))
+                       reason=values.get("reason", ""), public_url=public_url(request),
+                       client_address=client_address(request))
     return RedirectResponse("/officer", status_code=303)
 
 
