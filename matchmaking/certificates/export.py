@@ -6,7 +6,9 @@ import io
 from typing import TYPE_CHECKING
 
 from config.i18n import gettext as _
+from matchmaking.certificates.expiry import Expiring
 from matchmaking.certificates.stats import STARS, CertificateStats, Tally
+from matchmaking.places import short_province_name
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -46,6 +48,29 @@ def stats_workbook(stats: CertificateStats, *, scope: str) -> bytes:
     for subgroup, count in sorted(stats.by_subgroup.items()):
         sheet.append([subgroup, count])
     sheet.column_dimensions["A"].width = 36
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def expiring_workbook(items: list[Expiring]) -> bytes:
+    """The officer's list of certificates expiring soon, one row each."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = _("Expiring certificates")[:31]
+    sheet.append([_("Product"), _("Producer"), _("Province"), _("Stars"), _("Certificate no."),
+                  _("Expires on")])
+    for item in items:
+        product = item.product
+        sheet.append([product.name, product.producer.name,
+                      short_province_name(product.producer.province_code), product.verified_stars,
+                      product.certificate_number, item.expiry])
+        sheet.cell(row=sheet.max_row, column=6).number_format = "DD/MM/YYYY"
+    for column, width in zip("ABCDEF", (40, 36, 18, 8, 20, 14), strict=True):
+        sheet.column_dimensions[column].width = width
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

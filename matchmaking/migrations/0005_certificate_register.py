@@ -102,6 +102,18 @@ class Migration(migrations.Migration):
             model_name='Product',
             constraint=CheckConstraint(check="verification IN ('none', 'pending', 'verified', 'rejected')", name='product_verification_valid'),
         ),
+        ops.CreateModel(
+            name='CertificateReminder',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('product', fields.ForeignKeyField('models.Product', source_field='product_id', db_constraint=True, to_field='id', related_name='certificate_reminders', on_delete=OnDelete.CASCADE)),
+                ('expiry', fields.DateField()),
+                ('months', fields.SmallIntField()),
+                ('sent_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'certificate_reminder', 'app': 'models', 'unique_together': [('product', 'expiry', 'months')], 'pk_attr': 'id', 'table_description': 'A reminder sent to a producer that a verified certificate expires in `months` months.'},
+            bases=['Model'],
+        ),
         ops.RunPython(claims_pending, ops.RunPython.noop),
         ops.RunPython(restore_indexes, ops.RunPython.noop),
     ]

@@ -8,7 +8,7 @@ from matchmaking.models.accounts import (
     WebSession,
 )
 from matchmaking.models.catalogue import Producer, Product, ProductImage
-from matchmaking.models.certificates import CertificateEntry
+from matchmaking.models.certificates import CertificateEntry, CertificateReminder
 from matchmaking.models.demand import (
     Buyer,
     Demand,
@@ -40,6 +40,7 @@ __all__ = [
     "BoothAssignment",
     "Buyer",
     "CertificateEntry",
+    "CertificateReminder",
     "Demand",
     "EmailMessage",
     "Fair",

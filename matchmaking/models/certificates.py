@@ -56,3 +56,19 @@ class CertificateEntry(Model):
                 check=f"level IN {sql_in(DecisionLevel)}", name="certificate_level_valid"
             ),
         ]
+
+
+class CertificateReminder(Model):
+    """A reminder sent to a producer that a verified certificate expires in `months` months."""
+
+    id = fields.IntField(primary_key=True)
+    product: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+        "models.Product", related_name="certificate_reminders", on_delete=fields.CASCADE
+    )
+    expiry = fields.DateField()
+    months = fields.SmallIntField()
+    sent_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "certificate_reminder"
+        unique_together = [("product", "expiry", "months")]

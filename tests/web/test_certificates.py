@@ -104,3 +104,17 @@ async def test_pending_claim_shows_greyed_with_pending_badge(client: httpx.Async
     page = await client.get(f"/products/{claim.id}")
     assert "stars greyed" in page.text and "chờ xác minh" in page.text.lower()
     assert (await Product.get(id=claim.id)).verified_stars is None
+
+
+async def test_officer_sees_and_exports_expiring_certificates(client: httpx.AsyncClient) -> None:
+    soon = date.today() + timedelta(days=40)
+    product = await make_product(await make_producer(province_code=LANG_SON),
+                                 name="Hồi Văn Quan loại 1", certificate_expiry=soon)
+    await log_in(client, (await make_account("officer", province_code=LANG_SON)).email)
+    page = await client.get("/officer")
+    assert "Hồi Văn Quan loại 1" in page.text.split('id="expiring"', 1)[1].split("</section>")[0]
+    export = await client.get("/officer/expiring.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1][0] == product.name and rows[1][5].date() == soon

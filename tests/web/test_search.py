@@ -28,7 +28,8 @@ from web.middleware import LANGUAGE_COOKIE
 TODAY = date.today()
 TUYEN_QUANG = resolve_province("Tuyên Quang")
 HIT_KEYS = {"id", "name", "group", "subgroup", "stars", "certified", "certificate_expiry", "price_vnd",
-            "unit", "min_order", "quality_marks", "producer", "highlight"}
+            "unit", "min_order", "quality_marks", "producer", "highlight", "verification",
+            "claimed_stars"}
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from config.i18n import gettext as _
-from matchmaking.certificates.export import stats_workbook
+from matchmaking.certificates.expiry import Expiring, expiring_certificates
+from matchmaking.certificates.export import expiring_workbook, stats_workbook
 from matchmaking.certificates.officer import QueueItem, link_claim, officer_queue, reject_claim
 from matchmaking.certificates.register import RegisterReport, import_register
 from matchmaking.certificates.rows import COLUMNS, REQUIRED
@@ -42,6 +43,7 @@ class OfficerPage:
     report, why a file could not be read, and the columns of the register format."""
 
     queue: list[QueueItem]
+    expiring: list[Expiring]
     report: RegisterReport | None = None
     error: str | None = None
     columns: tuple[tuple[str, str, bool], ...] = tuple(
@@ -50,8 +52,10 @@ class OfficerPage:
 
 async def _officer_page(request: Request, page_report: RegisterReport | None = None,
                         error: str | None = None, status_code: int = 200) -> Response:
-    queue = await officer_queue(current_account(request))
-    page = OfficerPage(queue=queue, report=page_report, error=error)
+    actor = current_account(request)
+    queue = await officer_queue(actor)
+    expiring = await expiring_certificates(actor, today=today_in_vietnam())
+    page = OfficerPage(queue=queue, expiring=expiring, report=page_report, error=error)
     return render(request, "certificates/officer.html", {"page": page}, status_code=status_code)
 
 
@@ -145,8 +149,15 @@ async def stats_xlsx(request: Request) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
+async def expiring_xlsx(request: Request) -> Response:
+    items = await expiring_certificates(current_account(request), today=today_in_vietnam())
+    return Response(expiring_workbook(items), media_type=XLSX_TYPE, headers={
+        "Content-Disposition": 'attachment; filename="ocop-gcn-sap-het-han.xlsx"'})
+
+
 routes = [
     Route("/officer", officer_home, name="officer_home"),
+    Route("/officer/expiring.xlsx", expiring_xlsx, name="officer_expiring_xlsx"),
     Route("/officer/register/import", import_upload, methods=["POST"], name="officer_import"),
     Route("/officer/claims/{product_id:int}/link", link, methods=["POST"], name="officer_link"),
     Route("/officer/claims/{product_id:int}/reject", reject, methods=["POST"],
