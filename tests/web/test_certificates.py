@@ -118,3 +118,30 @@ async def test_officer_sees_and_exports_expiring_certificates(client: httpx.Asyn
     assert sheet is not None
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[1][0] == product.name and rows[1][5].date() == soon
+
+
+async def test_producer_with_a_known_tax_code_lists_its_recognised_product(
+    client: httpx.AsyncClient,
+) -> None:
+    from matchmaking.certificates.register import import_register
+
+    decided = (date.today() - timedelta(days=60)).isoformat()
+    await import_register(await make_account("admin"), filename="qd.csv", content=register_csv(
+        [row(tax_code="4900123456", decision_date=decided)]))
+    owner = await make_account("producer")
+    await make_producer(owner=owner, tax_code="4900123456", province_code=LANG_SON)
+    await log_in(client, owner.email)
+    listing = await client.get("/producer/products")
+    assert "Tinh dầu hồi Văn Quan" in listing.text.split('id="recognised"', 1)[1]
+    entry = await CertificateEntry.get()
+    form = await client.get(f"/producer/products/new?entry={entry.id}")
+    assert 'value="Tinh dầu hồi Văn Quan"' in form.text
+    created = await post_form(client, "/producer/products/new", {
+        "name": "Tinh dầu hồi Văn Quan", "group": "herbal", "subgroup": "herbal_food",
+        "stars": "4", "certificate_number": entry.certificate_number,
+        "decision_date": entry.decision_date.strftime("%d/%m/%Y"), "price_vnd": "300000",
+        "unit": "chai", "monthly_capacity": "100"})
+    assert created.status_code == 303
+    product = await Product.get(name="Tinh dầu hồi Văn Quan")
+    assert (product.verification, product.certificate_entry_id) == ("verified", entry.id)  # type: ignore[attr-defined]
+    assert 'id="recognised"' not in (await client.get("/producer/products")).text
