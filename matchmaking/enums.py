@@ -29,8 +29,8 @@ class ProductGroup(StrEnum):
     FOOD = "food"
     BEVERAGES = "beverages"
     HERBAL = "herbal"
-    TEXTILES = "textiles"
-    HANDICRAFTS = "handicrafts"
+    HANDICRAFTS = "handicrafts"  # includes textiles and embroidery since Decision 148
+    ORNAMENTAL = "ornamental"
     TOURISM = "tourism"
 
 

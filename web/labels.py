@@ -24,8 +24,8 @@ def group_label(group: str) -> str:
         "food": _("Food"),
         "beverages": _("Beverages"),
         "herbal": _("Herbal products"),
-        "textiles": _("Textiles and garments"),
         "handicrafts": _("Souvenirs, furniture and decoration"),
+        "ornamental": _("Ornamental plants and animals"),
         "tourism": _("Community tourism services"),
     }
     return labels.get(str(group), str(group))
@@ -50,6 +50,9 @@ def subgroup_label(subgroup: str) -> str:
         "wood": _("Wood"),
         "lacquer": _("Lacquer"),
         "other_crafts": _("Other crafts"),
+        "flowers": _("Flowers"),
+        "bonsai": _("Bonsai and ornamental plants"),
+        "ornamental_animals": _("Ornamental animals"),
         "homestay": _("Homestays"),
         "community_tourism": _("Community tourism sites"),
     }

@@ -1,6 +1,6 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from matchmaking.enums import DecisionLevel, Role, Verification
+from matchmaking.enums import DecisionLevel, ProductGroup, Role, Verification
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index
@@ -10,6 +10,18 @@ from typing import Any
 
 # Adding CHECK constraints rebuilds SQLite tables and drops their indexes: 0003 restores them.
 restore_indexes = importlib.import_module("matchmaking.migrations.0003_sqlite_indexes").restore_indexes
+
+
+async def groups_of_decision_148(apps: Any, schema_editor: Any) -> None:
+    """The 2019 list's textiles group is part of handicrafts since Decision 148/QĐ-TTg."""
+    client = schema_editor.client
+    for table, column in (("product", '"group"'), ("demand", '"group"'), ("booth", "zone")):
+        await client.execute_script(
+            f"UPDATE {table} SET {column} = 'handicrafts' WHERE {column} = 'textiles'")
+    renamed = "REPLACE(groups_admitted, '\"textiles\"', '\"handicrafts\"')"
+    if schema_editor.DIALECT == "postgres":
+        renamed = "REPLACE(groups_admitted::text, '\"textiles\"', '\"handicrafts\"')::jsonb"
+    await client.execute_script(f"UPDATE fair SET groups_admitted = {renamed}")
 
 
 async def claims_pending(apps: Any, schema_editor: Any) -> None:
@@ -113,6 +125,21 @@ class Migration(migrations.Migration):
             ],
             options={'table': 'certificate_reminder', 'app': 'models', 'unique_together': [('product', 'expiry', 'months')], 'pk_attr': 'id', 'table_description': 'A reminder sent to a producer that a verified certificate expires in `months` months.'},
             bases=['Model'],
+        ),
+        ops.RemoveConstraint(
+            model_name='Product',
+            name='product_group_valid',
+            fields=None,
+        ),
+        ops.AlterField(
+            model_name='Product',
+            name='group',
+            field=fields.CharEnumField(description='FOOD: food\nBEVERAGES: beverages\nHERBAL: herbal\nHANDICRAFTS: handicrafts\nORNAMENTAL: ornamental\nTOURISM: tourism', enum_type=ProductGroup, max_length=16),
+        ),
+        ops.RunPython(groups_of_decision_148, ops.RunPython.noop),
+        ops.AddConstraint(
+            model_name='Product',
+            constraint=CheckConstraint(check='"group" IN (\'food\', \'beverages\', \'herbal\', \'handicrafts\', \'ornamental\', \'tourism\')', name='product_group_valid'),
         ),
         ops.RunPython(claims_pending, ops.RunPython.noop),
         ops.RunPython(restore_indexes, ops.RunPython.noop),

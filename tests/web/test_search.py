@@ -172,7 +172,7 @@ async def test_search_page_without_results_suggests_a_way_out(
     await catalogue()
     await reindex(search, today=TODAY)
 
-    html = (await english.get("/search?q=tra&group=textiles")).text
+    html = (await english.get("/search?q=tra&group=ornamental")).text
 
     assert 'id="no-results"' in html
     assert 'href="/search?q=tra">Remove all filters and search again' in html
