@@ -9,7 +9,7 @@ lineage instead of counting as a second product.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TypedDict
 
 from tortoise.transactions import in_transaction
 
@@ -35,6 +35,38 @@ class EntryResult:
     outcome: str
 
 
+class ProblemJson(TypedDict):
+    row: int
+    field: str
+    column: str
+    message: str
+    value: str
+
+
+class EntryResultJson(TypedDict):
+    row: int
+    decision_number: str
+    product_name: str
+    stars: int
+    outcome: str
+
+
+class RegisterReportJson(TypedDict):
+    """What an import did, or would do (dry_run); rejected: nothing was saved."""
+
+    filename: str
+    dry_run: bool
+    rejected: bool
+    rows: int
+    created: int
+    renewals: int
+    updated: int
+    unchanged: int
+    products_verified: int
+    problems: list[ProblemJson]
+    results: list[EntryResultJson]
+
+
 @dataclass
 class RegisterReport:
     """What an import did (or, for a dry run, would do); `problems` non-empty means rejected."""
@@ -54,14 +86,17 @@ class RegisterReport:
     def rejected(self) -> bool:
         return bool(self.problems)
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> RegisterReportJson:
         return {
             "filename": self.filename, "dry_run": self.dry_run, "rejected": self.rejected,
             "rows": self.rows, "created": self.created, "renewals": self.renewals,
             "updated": self.updated, "unchanged": self.unchanged,
             "products_verified": self.products_verified,
-            "problems": [p.__dict__ for p in self.problems],
-            "results": [r.__dict__ for r in self.results],
+            "problems": [ProblemJson(row=p.row, field=p.field, column=p.column, message=p.message,
+                                     value=p.value) for p in self.problems],
+            "results": [EntryResultJson(row=r.row, decision_number=r.decision_number,
+                                        product_name=r.product_name, stars=r.stars,
+                                        outcome=r.outcome) for r in self.results],
         }
 
 

@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 from config.i18n import gettext as _
 from matchmaking.catalogue.import_columns import resolve
@@ -25,6 +25,36 @@ from matchmaking.places import LEGACY_PROVINCES, resolve_province, short_provinc
 STARS = ("3", "4", "5")
 FIELDS = ("lineage", "decision_date", "level", "province_recorded", "province_code",
           "producer_key", "producer_kind", "tax_code", "group", "subgroup", "stars", "expiry")
+
+
+StarsJson = TypedDict("StarsJson", {"3": int, "4": int, "5": int})
+
+
+class TallyJson(TypedDict):
+    products: int
+    producers: int
+    stars: StarsJson
+
+
+class ProvinceTallyJson(TypedDict):
+    products: int
+    stars: StarsJson
+
+
+class KindTallyJson(TypedDict):
+    producers: int
+    products: int
+
+
+class CertificateStatsJson(TypedDict):
+    """As shared/specs/certificate-register.md fixes it."""
+
+    as_of: str
+    recognised: TallyJson
+    valid: TallyJson
+    by_province: dict[str, ProvinceTallyJson]
+    by_group: dict[str, int]
+    by_producer_kind: dict[str, KindTallyJson]
 
 
 @dataclass(frozen=True)
@@ -81,9 +111,12 @@ class Tally:
         self.producer_keys.add((row["province_code"], row["producer_key"]))
         self.stars[str(row["stars"])] += 1
 
-    def as_json(self) -> dict[str, Any]:
+    def star_json(self) -> StarsJson:
+        return {"3": self.stars["3"], "4": self.stars["4"], "5": self.stars["5"]}
+
+    def as_json(self) -> TallyJson:
         return {"products": self.products, "producers": len(self.producer_keys),
-                "stars": dict(self.stars)}
+                "stars": self.star_json()}
 
 
 @dataclass
@@ -101,13 +134,13 @@ class CertificateStats:
     by_year: dict[int, Tally] = field(default_factory=lambda: defaultdict(Tally))
     by_kind: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> CertificateStatsJson:
         """Exactly the spec's shape."""
         return {
             "as_of": self.as_of.isoformat(),
             "recognised": self.recognised.as_json(),
             "valid": self.valid.as_json(),
-            "by_province": {name: {"products": t.products, "stars": dict(t.stars)}
+            "by_province": {name: {"products": t.products, "stars": t.star_json()}
                             for name, t in sorted(self.by_province.items())},
             "by_group": dict(sorted(self.by_group.items())),
             "by_producer_kind": {kind: {"producers": len(t.producer_keys), "products": t.products}
