@@ -31,7 +31,7 @@ async def claims_pending(apps: Any, schema_editor: Any) -> None:
     )
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0008_email_retry')]
+    dependencies = [('models', '0009_certified_index')]
 
     initial = False
 
@@ -140,6 +140,10 @@ class Migration(migrations.Migration):
         ops.AddConstraint(
             model_name='Product',
             constraint=CheckConstraint(check='"group" IN (\'food\', \'beverages\', \'herbal\', \'handicrafts\', \'ornamental\', \'tourism\')', name='product_group_valid'),
+        ),
+        ops.AddIndex(
+            model_name='Product',
+            index=Index(fields=['status', 'verified_expiry', 'verified_stars']),
         ),
         ops.RunPython(claims_pending, ops.RunPython.noop),
         ops.RunPython(restore_indexes, ops.RunPython.noop),

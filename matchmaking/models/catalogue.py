@@ -87,7 +87,8 @@ class Product(Model):
         table = "product"
         unique_together = [("producer", "code")]
         # (status, certificate_expiry, stars): "certified now" counts from the index alone.
-        indexes = [("status", "group"), ("updated_at",), ("status", "certificate_expiry", "stars")]
+        indexes = [("status", "group"), ("updated_at",), ("status", "certificate_expiry", "stars"),
+                   ("status", "verified_expiry", "verified_stars")]
         constraints = [
             CheckConstraint(check="price_vnd > 0", name="product_price_positive"),
             CheckConstraint(check="CAST(min_order AS REAL) > 0", name="product_min_order_positive"),
