@@ -56,6 +56,7 @@ _SORT_RULES: dict[str, list[str]] = {
 HIT_ATTRIBUTES = [
     "id", "name", "group", "subgroup", "stars", "certificate_expiry", "price_vnd", "unit",
     "min_order", "quality_marks", "province_code", "producer.id", "producer.name", "producer.kind",
+    "verification", "claimed_stars",
 ]
 
 # Private-use characters as highlight tags: they cannot be confused with markup in the text,
