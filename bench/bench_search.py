@@ -48,7 +48,7 @@ WORDS = ["trà", "tra", "chè", "che shan tuyet", "mật ong", "mat ong", "nư�
          "gạo st25", "gao", "cà phê", "ca phe", "bưởi", "cam", "miến", "thổ cẩm", "tho cam",
          "mây tre", "gốm", "homestay", "sâm", "tinh dầu", "rượu", "măng", "nhãn", "vải thiều",
          "trà shan tuyết cổ thụ", "mat ong bac ha", "nươc mắm", "che xanh", "phong", ""]
-GROUPS = ["food", "beverages", "herbal", "textiles", "handicrafts", "tourism"]
+GROUPS = ["food", "beverages", "herbal", "handicrafts", "ornamental", "tourism"]
 PROVINCES = ["Hà Nội", "Tuyên Quang", "Lạng Sơn", "ha giang", "Sơn La", "Lào Cai", "Huế",
              "Cần Thơ", "Đắk Lắk", "Lâm Đồng"]
 SORTS = ["relevance", "relevance", "price_asc", "price_desc", "stars", "newest"]

@@ -14,7 +14,7 @@ ZONE_SHARES = {
     "beverages": 0.13,
     "herbal": 0.12,
     "mixed": 0.16,
-    "textiles": 0.10,
+    "ornamental": 0.10,
     "handicrafts": 0.17,
     "tourism": 0.08,
 }
@@ -22,7 +22,7 @@ GROUP_SHARES = {
     "food": 0.29,
     "beverages": 0.16,
     "herbal": 0.14,
-    "textiles": 0.10,
+    "ornamental": 0.10,
     "handicrafts": 0.19,
     "tourism": 0.12,
 }
@@ -30,7 +30,7 @@ CATEGORIES = {
     "food": ["rice", "confectionery", "dried-meat", "fish-sauce", "noodles", "fruit", "honey"],
     "beverages": ["tea", "coffee", "rice-wine", "juice"],
     "herbal": ["ginseng", "herbal-tea", "essential-oil", "medicinal-herbs"],
-    "textiles": ["silk", "brocade", "embroidery"],
+    "ornamental": ["flowers", "bonsai", "ornamental_animals"],
     "handicrafts": ["bamboo-rattan", "ceramics", "lacquer", "woodcraft", "sedge-mats"],
     "tourism": ["homestay", "eco-tourism", "craft-village-tour"],
 }

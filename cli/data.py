@@ -33,9 +33,11 @@ def register(sub: Any) -> None:
     users = sub.add_parser("users", help="manage accounts").add_subparsers(
         dest="users_command", required=True
     )
-    create = users.add_parser("create", help="create an account (organisers and admins too)")
+    create = users.add_parser("create", help="create an account (organisers, officers and admins too)")
     create.add_argument("--email", required=True)
-    create.add_argument("--role", required=True, choices=["producer", "buyer", "organiser", "admin"])
+    create.add_argument("--role", required=True,
+                        choices=["producer", "buyer", "organiser", "officer", "admin"])
+    create.add_argument("--province", help="an officer's province (name or code); none: national")
     create.add_argument("--name")
     create.add_argument("--language", default="vi", choices=["vi", "en"])
     create.add_argument("--password", help="default: OCOP_USER_PASSWORD, else asked")
@@ -125,6 +127,7 @@ async def _create_user(args: argparse.Namespace, password: str) -> int:
         role=args.role,
         display_name=args.name or args.email.split("@")[0],
         language=args.language,
+        province=args.province,
     )
     print(f"created {account.role} account {account.email} (id {account.id})")
     return 0

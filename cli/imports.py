@@ -27,7 +27,8 @@ def register(sub: Any) -> None:
     command.set_defaults(handler=cmd_import)
 
 
-def _read(path: Path) -> bytes:
+def read_file(path: Path) -> bytes:
+    """A file's bytes, at most one byte over the import limit (ConfigError if unreadable)."""
     from matchmaking.sheets import MAX_BYTES
 
     try:
@@ -41,7 +42,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     from cli.common import run, with_database
 
     path = Path(args.file)
-    content = _read(path)
+    content = read_file(path)
     return run(with_database(settings, lambda: _import(args, path.name, content)))
 
 

@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from cli import data, imports, serve, tools
+from cli import certificates, data, imports, serve, tools
 from cli.common import Handler
 from config.errors import ConfigError
 from config.logging import configure_logging
@@ -20,7 +20,7 @@ from search.errors import SearchError
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ocop", description="OCOP Connect")
     sub = parser.add_subparsers(dest="command", required=True)
-    for module in (serve, data, tools, imports):
+    for module in (serve, data, tools, imports, certificates):
         module.register(sub)
     return parser
 

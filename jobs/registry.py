@@ -110,6 +110,16 @@ async def lapsed_certificates(context: JobContext) -> str:
     return f"{queued} products with lapsed certificates queued for re-indexing"
 
 
+async def certificate_reminders(context: JobContext) -> str:
+    """Remind producers 6, 3 and 1 months before a verified certificate expires (once each)."""
+    from matchmaking.certificates.expiry import send_expiry_reminders
+    from matchmaking.clock import today_in_vietnam
+
+    sent = await send_expiry_reminders(today=today_in_vietnam(),
+                                       public_url=context.settings.public_url)
+    return f"{sent} certificate expiry reminders sent"
+
+
 @dataclass(frozen=True)
 class JobSpec:
     function: JobFunction
@@ -122,6 +132,8 @@ JOBS: dict[str, JobSpec] = {
     "search-sync": JobSpec(search_sync, 1, "send product changes to the search index"),
     "send-email": JobSpec(send_email, 10, "deliver queued emails over SMTP"),
     "lapsed-certificates": JobSpec(lapsed_certificates, 6 * 3600, "re-index lapsed certificates"),
+    "certificate-reminders": JobSpec(certificate_reminders, 6 * 3600,
+                                     "remind producers of certificates expiring in 6, 3, 1 months"),
     "expire-demands": JobSpec(expire_demands, 3600, "expire open demands past their valid-until date"),
     "schedule-meetings": JobSpec(schedule_meetings, 300, "schedule B2B sessions past their deadline",
                                  heavy=True),

@@ -9,6 +9,7 @@ class Role(StrEnum):
     PRODUCER = "producer"
     BUYER = "buyer"
     ORGANISER = "organiser"
+    OFFICER = "officer"
     ADMIN = "admin"
 
 
@@ -28,9 +29,26 @@ class ProductGroup(StrEnum):
     FOOD = "food"
     BEVERAGES = "beverages"
     HERBAL = "herbal"
-    TEXTILES = "textiles"
-    HANDICRAFTS = "handicrafts"
+    HANDICRAFTS = "handicrafts"  # includes textiles and embroidery since Decision 148
+    ORNAMENTAL = "ornamental"
     TOURISM = "tourism"
+
+
+class DecisionLevel(StrEnum):
+    """Who decided a rating: the province (3-4 stars), the centre (5 stars), or a district (old)."""
+
+    PROVINCE = "province"
+    CENTRAL = "central"
+    DISTRICT = "district"
+
+
+class Verification(StrEnum):
+    """Whether a producer's claimed certificate matches the register."""
+
+    NONE = "none"
+    PENDING = "pending"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
 
 
 class ProductStatus(StrEnum):

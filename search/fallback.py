@@ -111,13 +111,13 @@ def _sql_filters(query: ProductQuery, today: date) -> Q:
     if query.province is not None:
         conditions.append(Q(producer__province_code=query.province))
     if query.min_stars is not None:
-        conditions.append(Q(stars__gte=query.min_stars))
+        conditions.append(Q(verified_stars__gte=query.min_stars))
     if query.certified is True:
-        conditions.append(Q(stars__gte=3, certificate_expiry__gte=today))
+        conditions.append(Q(verified_stars__gte=3, verified_expiry__gte=today))
     elif query.certified is False:
         conditions.append(
-            Q(stars__isnull=True) | Q(stars__lt=3) | Q(certificate_expiry__isnull=True)
-            | Q(certificate_expiry__lt=today)
+            Q(verified_stars__isnull=True) | Q(verified_stars__lt=3)
+            | Q(verified_expiry__isnull=True) | Q(verified_expiry__lt=today)
         )
     if query.producer_kind is not None:
         conditions.append(Q(producer__kind=query.producer_kind))
@@ -138,7 +138,7 @@ def _order(found: list[Product], query: ProductQuery, today: date) -> list[Produ
     if query.sort == "price_desc":
         return sorted(found, key=lambda p: (-p.price_vnd, p.id))
     if query.sort == "stars":
-        return sorted(found, key=lambda p: (not is_certified(p, today), -(p.stars or 0), p.id))
+        return sorted(found, key=lambda p: (not is_certified(p, today), -(p.verified_stars or 0), p.id))
     if query.sort == "newest":
         return sorted(found, key=lambda p: (-newest(p), p.id))
     return sorted(found, key=lambda p: (not is_certified(p, today), -newest(p), p.id))
@@ -151,8 +151,8 @@ def _facets(found: list[Product]) -> dict[str, dict[str, int]]:
     for product in found:
         counts["group"][str(product.group)] += 1
         counts["province"][str(product.producer.province_code)] += 1
-        if product.stars is not None:
-            counts["stars"][str(product.stars)] += 1
+        if product.verified_stars is not None:
+            counts["stars"][str(product.verified_stars)] += 1
         counts["mark"].update(str(mark) for mark in set(product.quality_marks))
         counts["producer_kind"][str(product.producer.kind)] += 1
     return {name: dict(counter) for name, counter in counts.items()}
@@ -169,13 +169,14 @@ def _hit(product: Product, patterns: list[re.Pattern[str]], today: date) -> Prod
     producer = product.producer
     return ProductHit(
         id=product.id, name=product.name, group=str(product.group), subgroup=product.subgroup,
-        stars=product.stars, certified=is_certified(product, today),
-        certificate_expiry=product.certificate_expiry, price_vnd=product.price_vnd,
+        stars=product.verified_stars, certified=is_certified(product, today),
+        certificate_expiry=product.verified_expiry, price_vnd=product.price_vnd,
         unit=product.unit, min_order=float(product.min_order),
         quality_marks=tuple(product.quality_marks), producer_id=producer.id,
         producer_name=producer.name, producer_kind=str(producer.kind),
         province_code=producer.province_code, name_html=_highlight(product.name, patterns),
         snippet_html=_snippet(product.description, patterns),
+        verification=str(product.verification), claimed_stars=product.stars,
     )
 
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any, cast
 
+from matchmaking.catalogue.certification import counts_as_certified
 from matchmaking.enums import ProductStatus
 from matchmaking.models import Product
 from matchmaking.places import short_province_name, ward_name
@@ -44,7 +45,7 @@ SETTINGS: dict[str, Any] = {
     "filterableAttributes": [
         "id", "group", "subgroup", "province_code", "stars", "certified", "quality_marks",
         "producer.kind", "producer.id", "price_vnd", "monthly_capacity", "status",
-        "certificate_expiry_day",
+        "certificate_expiry_day", "verification",
     ],
     "sortableAttributes": ["price_vnd", "stars", "published_ts", "certified"],
     # `certified` before `exactness`: among equally good matches a product with a valid
@@ -65,7 +66,8 @@ def expiry_day(day: date | None) -> int | None:
 # The columns a document is built from, as `Product.values(*ROW_FIELDS)` returns them: a full
 # rebuild reads plain rows, which is several times faster than building model instances.
 ROW_FIELDS = (
-    "id", "name", "group", "subgroup", "description", "stars", "certificate_expiry", "price_vnd",
+    "id", "name", "group", "subgroup", "description", "stars", "verification", "verified_stars",
+    "verified_expiry", "price_vnd",
     "unit", "min_order", "monthly_capacity", "quality_marks", "status", "published_at",
     "updated_at", "producer_id", "producer__name", "producer__kind", "producer__province_code",
     "producer__ward_code",
@@ -98,7 +100,9 @@ def document_from_row(row: Mapping[str, Any], today: date) -> dict[str, Any]:
     province = row["producer__province_code"]
     places = [short_province_name(province), ward_name(row["producer__ward_code"])]
     published = _moment(row["published_at"] or row["updated_at"])
-    stars, expiry = row["stars"], _day(row["certificate_expiry"])
+    # Only stars verified against the register count (filters, facets, ranking); a producer's
+    # unverified claim is shown as such ("chờ xác minh") but filters as unrated.
+    stars, expiry = row["verified_stars"], _day(row["verified_expiry"])
     marks = row["quality_marks"]
     if isinstance(marks, str):
         marks = json.loads(marks)
@@ -110,7 +114,9 @@ def document_from_row(row: Mapping[str, Any], today: date) -> dict[str, Any]:
         "subgroup_label": row["subgroup"].replace("_", " "),
         "description": row["description"][:2000],
         "stars": stars,
-        "certified": stars is not None and stars >= 3 and expiry is not None and expiry >= today,
+        "claimed_stars": row["stars"],
+        "verification": str(row["verification"]),
+        "certified": counts_as_certified(stars, expiry, today),
         "certificate_expiry": expiry.isoformat() if expiry else None,
         # YYYYMMDD as a number, so searches filter on validity at query time, not index time.
         "certificate_expiry_day": expiry_day(expiry),

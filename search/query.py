@@ -18,6 +18,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from config.i18n import gettext as _
+from matchmaking.catalogue.certification import counts_as_certified
 from matchmaking.enums import OutboxOp, ProducerKind, ProductGroup, ProductStatus, QualityMark
 from matchmaking.places import find_place, fold, resolve_province, short_province_name
 from matchmaking.taxonomy import SUBGROUPS
@@ -55,6 +56,7 @@ _SORT_RULES: dict[str, list[str]] = {
 HIT_ATTRIBUTES = [
     "id", "name", "group", "subgroup", "stars", "certificate_expiry", "price_vnd", "unit",
     "min_order", "quality_marks", "province_code", "producer.id", "producer.name", "producer.kind",
+    "verification", "claimed_stars",
 ]
 
 # Private-use characters as highlight tags: they cannot be confused with markup in the text,
@@ -137,6 +139,17 @@ class ProductHit:
     province_code: int
     name_html: Markup
     snippet_html: Markup
+    verification: str = "none"
+    claimed_stars: int | None = None
+
+    @property
+    def state(self) -> str:
+        """As matchmaking.catalogue.certification.certificate_state names it."""
+        if self.certified:
+            return "certified"
+        if self.verification == "verified":
+            return "expired" if self.stars is not None else "below"
+        return self.verification if self.verification in ("pending", "rejected") else "unrated"
 
     @property
     def province(self) -> str:
@@ -150,6 +163,8 @@ class ProductHit:
             "subgroup": self.subgroup,
             "stars": self.stars,
             "certified": self.certified,
+            "verification": self.verification,
+            "claimed_stars": self.claimed_stars,
             "certificate_expiry": self.certificate_expiry.isoformat()
             if self.certificate_expiry else None,
             "price_vnd": self.price_vnd,
@@ -410,11 +425,6 @@ def safe_highlight(text: str) -> Markup:
     return Markup(escaped.replace(HIGHLIGHT_PRE, "<mark>").replace(HIGHLIGHT_POST, "</mark>"))
 
 
-def hit_certified(stars: int | None, expiry: date | None, today: date) -> bool:
-    """The same rule as matchmaking.catalogue.certification.is_certified, on plain values."""
-    return stars is not None and stars >= 3 and expiry is not None and expiry >= today
-
-
 def _hit(raw: Mapping[str, Any], today: date) -> ProductHit:
     formatted = raw.get("_formatted") or {}
     producer = raw.get("producer") or {}
@@ -425,7 +435,7 @@ def _hit(raw: Mapping[str, Any], today: date) -> ProductHit:
         group=raw["group"],
         subgroup=raw.get("subgroup") or "",
         stars=raw.get("stars"),
-        certified=hit_certified(raw.get("stars"), expiry, today),
+        certified=counts_as_certified(raw.get("stars"), expiry, today),
         certificate_expiry=expiry,
         price_vnd=int(raw["price_vnd"]),
         unit=raw.get("unit") or "",
@@ -437,6 +447,8 @@ def _hit(raw: Mapping[str, Any], today: date) -> ProductHit:
         province_code=int(raw.get("province_code") or producer.get("province_code") or 0),
         name_html=safe_highlight(str(formatted.get("name", raw["name"]))),
         snippet_html=safe_highlight(str(formatted.get("description", ""))),
+        verification=str(raw.get("verification") or "none"),
+        claimed_stars=raw.get("claimed_stars"),
     )
 
 
@@ -472,8 +484,8 @@ async def enqueue_lapsed_certificates(*, today: date, lookback_days: int = 7) ->
 
     ids = await Product.filter(
         status=ProductStatus.PUBLISHED,
-        certificate_expiry__lt=today,
-        certificate_expiry__gte=today - timedelta(days=lookback_days),
+        verified_expiry__lt=today,
+        verified_expiry__gte=today - timedelta(days=lookback_days),
     ).values_list("id", flat=True)
     await SearchOutbox.bulk_create(
         [SearchOutbox(entity="product", entity_id=i, op=OutboxOp.UPSERT) for i in ids]

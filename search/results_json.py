@@ -27,6 +27,8 @@ class HitJson(TypedDict):
     subgroup: str
     stars: int | None
     certified: bool
+    verification: str
+    claimed_stars: int | None
     certificate_expiry: str | None
     price_vnd: int
     unit: str

@@ -49,6 +49,10 @@ async def make_product(producer: Producer | None = None, **overrides: Any) -> Pr
         "status": ProductStatus.PUBLISHED,
     }
     values.update(overrides)
+    if "verification" not in overrides and values["stars"] is not None:
+        # By default a rated product is one an officer verified against the register.
+        values.update(verification="verified", verified_stars=values["stars"],
+                      verified_expiry=values["certificate_expiry"])
     return await Product.create(**values)
 
 

@@ -25,6 +25,7 @@ from search.runtime import search_client_for, search_reader_for
 from web import errors
 from web.api import auth as api_auth
 from web.api import catalogue as api_catalogue
+from web.api import certificates as api_certificates
 from web.api import demands as api_demands
 from web.api import fairs as api_fairs
 from web.api import matching as api_matching
@@ -44,6 +45,7 @@ from web.templating import make_templates
 from web.urls import UrlTable
 from web.views import accounts, admin, fair_admin, home, imports, producer
 from web.views import buyer as buyer_views
+from web.views import certificates as certificate_views
 from web.views import demands as demand_views
 from web.views import fairs as fair_views
 from web.views import inbox as inbox_views
@@ -82,6 +84,8 @@ def routes(settings: Settings) -> list[BaseRoute]:
         *api_matching.routes,
         *api_demands.routes,
         *api_products.routes,
+        *api_certificates.routes,
+        *certificate_views.routes,
         *fair_views.routes,
         *fair_admin.routes,
         *api_fairs.routes,

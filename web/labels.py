@@ -13,6 +13,7 @@ def role_label(role: str) -> str:
         "producer": _("Producer"),
         "buyer": _("Buyer"),
         "organiser": _("Organiser"),
+        "officer": _("OCOP officer"),
         "admin": _("Admin"),
     }
     return labels.get(str(role), str(role))
@@ -23,8 +24,8 @@ def group_label(group: str) -> str:
         "food": _("Food"),
         "beverages": _("Beverages"),
         "herbal": _("Herbal products"),
-        "textiles": _("Textiles and garments"),
         "handicrafts": _("Souvenirs, furniture and decoration"),
+        "ornamental": _("Ornamental plants and animals"),
         "tourism": _("Community tourism services"),
     }
     return labels.get(str(group), str(group))
@@ -49,6 +50,9 @@ def subgroup_label(subgroup: str) -> str:
         "wood": _("Wood"),
         "lacquer": _("Lacquer"),
         "other_crafts": _("Other crafts"),
+        "flowers": _("Flowers"),
+        "bonsai": _("Bonsai and ornamental plants"),
+        "ornamental_animals": _("Ornamental animals"),
         "homestay": _("Homestays"),
         "community_tourism": _("Community tourism sites"),
     }

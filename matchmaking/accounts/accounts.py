@@ -1,4 +1,4 @@
-"""Account verbs: creating accounts."""
+"""Account verbs: creating accounts, changing roles."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from matchmaking.clock import now_utc
 from matchmaking.enums import Language, Role
 from matchmaking.errors import ValidationFailed
 from matchmaking.models import Account, AuditLog
+from matchmaking.places import resolve_province
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -31,13 +32,15 @@ async def create_account(
     display_name: str,
     language: Language | str = Language.VI,
     phone: str | None = None,
+    province: str | int | None = None,
     actor: Account | None = None,
     self_service: bool = False,
 ) -> Account:
-    """Create an account. Side effects: writes the account and an audit entry.
+    """Create an account (an officer scoped to `province`, national without one).
 
-    With `self_service` (public registration) an address that already has an account is not
-    named as such: the owner gets an email instead, and the form a neutral message.
+    Side effects: writes the account and an audit entry. With `self_service` (public
+    registration) an address that already has an account is not named as such: the owner gets
+    an email instead, and the form a neutral message.
     """
     email = normalise_email(email)
     errors: dict[str, str] = {}
@@ -51,6 +54,11 @@ async def create_account(
         errors["display_name"] = _("Enter a name.")
     if language not in {lang.value for lang in Language}:
         errors["language"] = _("Choose Vietnamese or English.")
+    province_code = None
+    if province not in (None, "") and role == Role.OFFICER:
+        province_code = resolve_province(str(province))
+        if province_code is None:
+            errors["province"] = _("Choose one of the 34 provinces, or none for a national officer.")
     if not errors and await Account.filter(email=email).exists():
         if self_service:
             await _tell_owner_of_attempt(email)
@@ -70,13 +78,14 @@ async def create_account(
                 display_name=display_name.strip(),
                 language=Language(language),
                 phone=phone or None,
+                province_code=province_code,
             )
             await AuditLog.create(
                 actor=actor,
                 action="account.create",
                 target_type="account",
                 target_id=str(account.id),
-                detail={"role": str(role)},
+                detail={"role": str(role), "province_code": province_code},
             )
     except IntegrityError:
         raise ValidationFailed({"email": _("An account with this email already exists.")}) from None

@@ -40,13 +40,13 @@ class PlatformCounts:
 
 
 async def platform_counts(*, today: date) -> PlatformCounts:
-    """Live counts; certified means 3-5 stars and an unexpired certificate.
+    """Live counts; certified means 3-5 verified stars and an unexpired certificate.
 
-    The certified count reads only the (status, certificate_expiry, stars) index.
+    The certified count reads only the (status, verified_expiry, verified_stars) index.
     """
     return PlatformCounts(
         certified_products=await Product.filter(
-            status=ProductStatus.PUBLISHED, certificate_expiry__gte=today, stars__gte=3
+            status=ProductStatus.PUBLISHED, verified_expiry__gte=today, verified_stars__gte=3
         ).count(),
         producers=await Producer.all().count(),
         open_demands=await Demand.filter(status=DemandStatus.OPEN, valid_until__gte=today).count(),

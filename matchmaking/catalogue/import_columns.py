@@ -72,9 +72,13 @@ GROUP_NAMES: dict[str, tuple[str, ...]] = {
     ProductGroup.FOOD: ("Thực phẩm", "Food"),
     ProductGroup.BEVERAGES: ("Đồ uống", "Beverages", "Drinks"),
     ProductGroup.HERBAL: ("Thảo dược", "Herbal products", "Sản phẩm thảo dược", "Herbal"),
-    ProductGroup.TEXTILES: ("Vải và may mặc", "Textiles and garments", "Vải, may mặc", "Textiles"),
     ProductGroup.HANDICRAFTS: ("Lưu niệm - nội thất - trang trí", "Souvenirs, furniture and decoration",
-                               "Thủ công mỹ nghệ", "Handicrafts"),
+                               "Thủ công mỹ nghệ", "Hàng thủ công mỹ nghệ", "Handicrafts",
+                               # the 2019 list's textiles group is part of handicrafts now
+                               "textiles", "Vải và may mặc", "Textiles and garments",
+                               "Vải, may mặc", "Textiles"),
+    ProductGroup.ORNAMENTAL: ("Sinh vật cảnh", "Ornamental plants and animals", "Hoa, cây cảnh",
+                              "Ornamental"),
     ProductGroup.TOURISM: ("Dịch vụ du lịch cộng đồng và điểm du lịch", "Community tourism services",
                            "Dịch vụ du lịch cộng đồng", "Du lịch cộng đồng", "Tourism"),
 }
@@ -100,6 +104,9 @@ SUBGROUP_NAMES: dict[str, tuple[str, ...]] = {
     "wood": ("Đồ gỗ", "Wood", "Gỗ", "Đồ gỗ mỹ nghệ"),
     "lacquer": ("Sơn mài", "Lacquer"),
     "other_crafts": ("Thủ công mỹ nghệ khác", "Other crafts"),
+    "flowers": ("Hoa", "Flowers", "Hoa tươi"),
+    "bonsai": ("Cây cảnh", "Bonsai and ornamental plants", "Bonsai", "Cây thế"),
+    "ornamental_animals": ("Động vật cảnh", "Ornamental animals", "Cá cảnh", "Chim cảnh"),
     "homestay": ("Homestay", "Homestays", "Lưu trú cộng đồng"),
     "community_tourism": ("Điểm du lịch cộng đồng", "Community tourism sites", "Du lịch cộng đồng"),
 }

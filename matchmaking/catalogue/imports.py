@@ -19,6 +19,7 @@ from tortoise.transactions import in_transaction
 from config.i18n import gettext as _
 from matchmaking.catalogue.import_columns import COLUMNS, PRODUCT_COLUMNS, resolve
 from matchmaking.catalogue.products import ProductInput, enqueue, own_producer, validate_product
+from matchmaking.certificates.verification import claim, verify_claim
 from matchmaking.clock import now_utc
 from matchmaking.enums import ProductStatus
 from matchmaking.errors import ValidationFailed
@@ -249,6 +250,7 @@ async def _write(producer_id: int, rows: list[_Row], by_code: Mapping[str, Produ
         if row.status is not None:
             fields["status"] = row.status
         product = _target(by_code, row.product.code)
+        before = claim(product) if product is not None else None
         if product is None:
             if row.status == ProductStatus.PUBLISHED:
                 fields["published_at"] = now
@@ -260,6 +262,7 @@ async def _write(producer_id: int, rows: list[_Row], by_code: Mapping[str, Produ
                 product.published_at = now
             await product.save()
         await enqueue(product.id)
+        await verify_claim(product, changed_claim=claim(product) != before)
 
 
 async def import_products(

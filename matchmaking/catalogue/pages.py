@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import cast
 
-from matchmaking.catalogue.certification import certificate_state
+from matchmaking.catalogue.certification import certificate_state, shown_rating
 from matchmaking.catalogue.products import producer_products, visible_product
 from matchmaking.errors import NotFound
 from matchmaking.models import Account, Producer, Product, ProductImage
@@ -36,6 +36,11 @@ class ProductPage:
     certificate: str
     images: list[ProductImage]
 
+    @property
+    def rating(self) -> tuple[int | None, date | None]:
+        """The stars and expiry to show (see certification.shown_rating)."""
+        return shown_rating(self.product)
+
 
 async def product_page(actor: Account | None, product_id: int, *, today: date) -> ProductPage:
     product = await visible_product(actor, product_id)
@@ -49,6 +54,10 @@ class ProducerProduct:
 
     product: Product
     certificate: str
+
+    @property
+    def rating(self) -> tuple[int | None, date | None]:
+        return shown_rating(self.product)
 
 
 @dataclass(frozen=True)
@@ -64,3 +73,8 @@ async def producer_page(producer_id: int, *, today: date) -> ProducerPage:
         raise NotFound("producer")
     products = await producer_products(producer, include_unpublished=False)
     return ProducerPage(producer, [ProducerProduct(p, certificate_state(p, today)) for p in products])
+
+
+def certificates_of(products: list[Product], *, today: date) -> dict[int, ProducerProduct]:
+    """Each product's certificate state on `today`, by product id (a producer's own list)."""
+    return {p.id: ProducerProduct(p, certificate_state(p, today)) for p in products}

@@ -18,6 +18,7 @@ from tortoise.transactions import in_transaction
 
 from config.i18n import gettext as _
 from matchmaking import audit, units
+from matchmaking.certificates.verification import claim, verify_claim
 from matchmaking.clock import now_utc
 from matchmaking.enums import (
     OutboxOp,
@@ -139,6 +140,10 @@ def validate_product(data: Mapping[str, Any]) -> ProductInput:
         expiry = add_months(decision_date, CERTIFICATE_MONTHS)
     if decision_date and expiry and expiry <= decision_date:
         errors["certificate_expiry"] = _("The expiry must come after the decision date.")
+    elif decision_date and expiry and expiry > add_months(decision_date, CERTIFICATE_MONTHS):
+        errors["certificate_expiry"] = _(
+            "A certificate is valid 36 months at most: until %(day)s."
+        ) % {"day": add_months(decision_date, CERTIFICATE_MONTHS).strftime("%d/%m/%Y")}
     price = parse_vnd(data.get("price_vnd"))
     if price is None or price <= 0:
         errors["price_vnd"] = _("Enter the price as a whole number of đồng, above zero.")
@@ -310,6 +315,7 @@ async def create_product(actor: Account | None, data: Mapping[str, Any]) -> Prod
             fields["code"] = await _unique_code(producer, values.code)
             product = await Product.create(producer=producer, **fields)
             await enqueue(product.id)
+            await verify_claim(product)
     except IntegrityError:
         raise ValidationFailed({"code": _("You already have a product with this code.")}) from None
     return product
@@ -322,8 +328,10 @@ async def update_product(actor: Account | None, product_id: int, data: Mapping[s
     fields["code"] = values.code or product.code
     try:
         async with in_transaction():
+            before = claim(product)
             await product.update_from_dict(fields).save()
             await enqueue(product.id)
+            await verify_claim(product, changed_claim=claim(product) != before)
     except IntegrityError:
         raise ValidationFailed({"code": _("You already have a product with this code.")}) from None
     return product

@@ -65,8 +65,8 @@ DEMAND_FIELDS = (
 )
 PRODUCT_FIELDS = (
     "id", "producer_id", "group", "subgroup", "price_vnd", "unit", "min_order", "monthly_capacity",
-    "stars", "certificate_expiry", "quality_marks", "status", "updated_at", "producer__province_code",
-    "net_quantity", "net_unit",
+    "verified_stars", "verified_expiry", "quality_marks", "status", "updated_at",
+    "producer__province_code", "net_quantity", "net_unit",
 )
 MATCH_FIELDS = ("id", "demand_id", "product_id", "producer_id", "score", "rank", "components", "reasons")
 
@@ -138,8 +138,9 @@ def product_facts(row: dict[str, Any]) -> ProductFacts:
         id=row["id"], producer_id=row["producer_id"], group=str(row["group"]),
         subgroup=row["subgroup"], price_vnd=row["price_vnd"], unit=row["unit"],
         min_order=float(row["min_order"]), monthly_capacity=float(row["monthly_capacity"]),
-        province_code=row["producer__province_code"], stars=row["stars"],
-        certificate_expiry=row["certificate_expiry"], quality_marks=tuple(row["quality_marks"] or ()),
+        # Only stars verified against the register count (matchmaking.catalogue.certification).
+        province_code=row["producer__province_code"], stars=row["verified_stars"],
+        certificate_expiry=row["verified_expiry"], quality_marks=tuple(row["quality_marks"] or ()),
         net=units.net_of(row.get("net_quantity"), row.get("net_unit")),
     )
 

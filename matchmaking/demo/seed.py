@@ -15,6 +15,7 @@ from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from matchmaking.demo import vocabulary as voc
+from matchmaking.demo.register import register_verified_products
 from matchmaking.enums import (
     BuyerKind,
     DemandStatus,
@@ -25,6 +26,7 @@ from matchmaking.enums import (
     QualityMark,
     Recurrence,
     Role,
+    Verification,
 )
 from matchmaking.errors import DomainError
 from matchmaking.fairs.grid import generate_grid, validate_grid
@@ -50,6 +52,7 @@ FIRST_BUYER_DEMANDS = 5
 PRODUCT_BATCH = 1_000  # products generated, inserted and reported to `progress` at a time
 INSERT_BATCH = 500  # rows per INSERT statement batch
 UNRATED_SHARE = 0.10
+PENDING_SHARE = 0.06  # rated products whose claim the register does not (yet) confirm
 CERTIFICATE_YEARS = 3  # a certificate is valid 36 months
 MINISTRY_RENAMED = date(2025, 3, 1)  # Bộ NN&PTNT became Bộ Nông nghiệp và Môi trường
 FIRST_PRODUCER_TEMPLATE = "CHE"  # htx@ocop.demo makes Shan tuyết tea in Tuyên Quang (8)
@@ -76,6 +79,7 @@ class SeedReport:
     halls: int = 0
     booths: int = 0
     meeting_sessions: int = 0
+    register_entries: int = 0
     logins: list[tuple[str, str, str]] = field(default_factory=list)
 
 
@@ -104,6 +108,8 @@ class _Generator:
 
     def __init__(self, seed: int, today: date) -> None:
         self.rng = random.Random(seed)
+        # Its own Random, so that adding the register left the rest of the data set unchanged.
+        self.claims = random.Random(seed + 148)
         self.today = today
         self.provinces = voc.provinces()
         self.codes = list(self.provinces)
@@ -258,6 +264,11 @@ class _Generator:
             shown = created + timedelta(days=r.randint(1, 90))
         else:
             cert = self.certificate(plan, stars)
+            if self.claims.random() < PENDING_SHARE:
+                cert["verification"] = Verification.PENDING
+            else:
+                cert.update(verification=Verification.VERIFIED, verified_stars=stars,
+                            verified_expiry=cert["certificate_expiry"])
             if cert["certificate_expiry"] < self.today:
                 status = ProductStatus.ARCHIVED if roll < 0.2 else ProductStatus.PUBLISHED
             elif roll < 0.03:
@@ -438,7 +449,8 @@ async def seed_demo(
 ) -> SeedReport:
     """Fill the database with demo data, all in one transaction.
 
-    Writes accounts (all with `password_hash`), producers, products, buyers, demands and one open
+    Writes accounts (all with `password_hash`), producers, products (most rated ones verified
+    against register entries it writes too, a few claims pending), buyers, demands and one open
     fair with halls, booths and a meeting session; writes no search-outbox rows (the caller
     reindexes). Calls `progress(n)` after each batch of n products. Raises DemoDataExists if the
     demo accounts are already there, ValueError on impossible counts.
@@ -451,7 +463,8 @@ async def seed_demo(
     logins = [
         (role.value, f"{local}@{DEMO_DOMAIN}", DEMO_PASSWORD)
         for role, local in (
-            (Role.ADMIN, "admin"), (Role.ORGANISER, "btc"), (Role.PRODUCER, "htx"), (Role.BUYER, "npp")
+            (Role.ADMIN, "admin"), (Role.ORGANISER, "btc"), (Role.PRODUCER, "htx"), (Role.BUYER, "npp"),
+            (Role.OFFICER, "canbo"),
         )
     ]
 
@@ -469,7 +482,9 @@ async def seed_demo(
         staff = [
             account("admin", "Quản trị hệ thống", Role.ADMIN),
             account("btc", "Ban tổ chức Hội chợ OCOP", Role.ORGANISER),
+            account("canbo", "Văn phòng Điều phối OCOP tỉnh Tuyên Quang", Role.OFFICER),
         ]
+        staff[-1].province_code = FIRST_PRODUCER_PROVINCE  # the officer of htx@'s province
         owned: list[tuple[Producer | Buyer, Account]] = []
         for n, p in enumerate((plan.producer for plan in plans[:ACCOUNTS_PER_SIDE]), start=1):
             local = "htx" if n == 1 else f"producer{n}"
@@ -496,6 +511,7 @@ async def seed_demo(
                 if len(batch) == PRODUCT_BATCH:
                     inserted += await _flush(batch, conn, progress)
         inserted += await _flush(batch, conn, progress)
+        report_entries = await register_verified_products(conn)
 
         await _insert(Buyer, buyer_rows, conn)
         per_buyer = spread(gen.rng, demands, buyers, first=FIRST_BUYER_DEMANDS, cap=max(demands, 1))
@@ -507,6 +523,7 @@ async def seed_demo(
         report = await _insert_fair(staff[1], today, conn)
     report.accounts, report.producers, report.products = len(accounts), len(plans), inserted
     report.buyers, report.demands, report.logins = len(buyer_rows), len(demand_rows), logins
+    report.register_entries = report_entries
     return report
 
 

@@ -304,7 +304,7 @@ TEMPLATES: tuple[ProductTemplate, ...] = (
         (_p("hộp", (90_000, 650_000), (20, 300), (300, 8_000)),),
         (365, 730), _PLANT, "Bào chế từ dược liệu bản địa theo bài thuốc gia truyền.", 1.5,
     ),
-    # --- textiles ---
+    # --- textiles (handicrafts since Decision 148) ---
     ProductTemplate(
         "TC", "brocade", "Dệt thổ cẩm", "thổ cẩm",
         (_n("Khăn thổ cẩm Thái", 14, 40), _n("Túi thổ cẩm H'Mông", 8, 15), _n("Thổ cẩm Mường", 25),
@@ -402,7 +402,7 @@ TRACEABILITY_RATE: dict[ProductGroup, float] = {
     ProductGroup.FOOD: 0.5,
     ProductGroup.BEVERAGES: 0.5,
     ProductGroup.HERBAL: 0.45,
-    ProductGroup.TEXTILES: 0.15,
+    ProductGroup.ORNAMENTAL: 0.1,
     ProductGroup.HANDICRAFTS: 0.15,
     ProductGroup.TOURISM: 0.0,
 }
@@ -533,7 +533,7 @@ HALLS: tuple[tuple[str, dict[str, object]], ...] = (
     ("Nhà B", {
         "rows": 6, "columns": 8, "booth_w": 3, "booth_h": 3, "aisle_every_columns": 4,
         "aisle_every_rows": 2, "aisle_width": 3,
-        "zones": ["herbal", "textiles", "handicrafts", "tourism"],
+        "zones": ["herbal", "ornamental", "handicrafts", "tourism"],
         "price_standard": 3_000_000, "price_corner": 3_900_000, "price_island": 4_500_000,
         "code_prefix": "B",
     }),

@@ -12,7 +12,7 @@ from tortoise.transactions import in_transaction
 from config.i18n import gettext as _
 from matchmaking.catalogue.certification import is_certified
 from matchmaking.catalogue.products import own_producer
-from matchmaking.enums import ApplicationStatus, ProductStatus
+from matchmaking.enums import ApplicationStatus, ProductStatus, Verification
 from matchmaking.errors import NotFound, ValidationFailed
 from matchmaking.fairs.fairs import visible_fair, window
 from matchmaking.fairs.policy import zones_for
@@ -37,16 +37,18 @@ def product_problem(fair: Fair, product: Product) -> str | None:
         return _("“{name}”: this fair does not admit its product group.").format(name=name)
     if not fair.certified_only:
         return None
-    rated = product.stars is not None and product.stars >= 3 and product.certificate_expiry
-    if not rated:
+    stars, expiry = product.verified_stars, product.verified_expiry
+    if product.verification == Verification.PENDING:
+        return _("“{name}”: its certificate is waiting for an OCOP officer to verify it.").format(
+            name=name)
+    if stars is None or stars < 3 or expiry is None:
         return _("“{name}”: this fair admits OCOP-certified products only.").format(name=name)
     if not is_certified(product, fair.ends_on):
         return _("“{name}”: its certificate expires on {day}, before the fair ends.").format(
-            name=name, day=product.certificate_expiry.strftime("%d/%m/%Y")
-            if product.certificate_expiry else "")
-    if (product.stars or 0) < fair.min_stars:
+            name=name, day=expiry.strftime("%d/%m/%Y"))
+    if stars < fair.min_stars:
         return _("“{name}” has {stars} stars; this fair admits {minimum} stars or more.").format(
-            name=name, stars=product.stars, minimum=fair.min_stars)
+            name=name, stars=stars, minimum=fair.min_stars)
     return None
 
 

@@ -128,7 +128,7 @@ class BoothPanel:
 
 
 def best_stars(fair: Fair, products: list[Product]) -> int | None:
-    rated = [p.stars for p in products if p.stars and is_certified(p, fair.ends_on)]
+    rated = [p.verified_stars for p in products if p.verified_stars and is_certified(p, fair.ends_on)]
     return max(rated) if rated else None
 
 

@@ -21,7 +21,8 @@ COMPETITOR_PENALTY = 30
 def weight(fair: Fair, application: BoothApplication, products: Sequence[Product]) -> int:
     """The best certified rating among its products (3★ 300, 4★ 400, 5★ 500, else 200), plus a
     first-time bonus sized by the fair's first_timer_share."""
-    stars = max((p.stars or 0 for p in products if is_certified(p, fair.ends_on)), default=0)
+    stars = max((p.verified_stars or 0 for p in products if is_certified(p, fair.ends_on)),
+                default=0)
     value = STAR_WEIGHT.get(stars, UNRATED_WEIGHT)
     if application.first_time:
         value += round(FIRST_TIMER_SCALE * fair.first_timer_share)

@@ -8,6 +8,7 @@ from matchmaking.models.accounts import (
     WebSession,
 )
 from matchmaking.models.catalogue import Producer, Product, ProductImage
+from matchmaking.models.certificates import CertificateEntry, CertificateReminder
 from matchmaking.models.demand import (
     Buyer,
     Demand,
@@ -38,6 +39,8 @@ __all__ = [
     "BoothApplication",
     "BoothAssignment",
     "Buyer",
+    "CertificateEntry",
+    "CertificateReminder",
     "Demand",
     "EmailMessage",
     "Fair",

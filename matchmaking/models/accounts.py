@@ -10,7 +10,7 @@ from matchmaking.enums import Language, Role, sql_in
 
 
 class Account(Model):
-    """A person who logs in: producer, buyer, organiser or admin."""
+    """A person who logs in: producer, buyer, organiser, programme officer or admin."""
 
     id = fields.IntField(primary_key=True)
     email = fields.CharField(max_length=254, unique=True)
@@ -19,6 +19,8 @@ class Account(Model):
     role = fields.CharEnumField(Role, max_length=16)
     language = fields.CharEnumField(Language, max_length=2, default=Language.VI)
     phone = fields.CharField(max_length=20, null=True)
+    # An officer's province (None: national), the rows of the register it may touch.
+    province_code = fields.IntField(null=True)
     is_active = fields.BooleanField(default=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     last_login_at = fields.DatetimeField(null=True)

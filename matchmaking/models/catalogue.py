@@ -8,7 +8,7 @@ from tortoise import fields
 from tortoise.migrations.constraints import CheckConstraint
 from tortoise.models import Model
 
-from matchmaking.enums import ProducerKind, ProductGroup, ProductStatus, sql_in
+from matchmaking.enums import ProducerKind, ProductGroup, ProductStatus, Verification, sql_in
 
 if TYPE_CHECKING:
     from matchmaking.models.accounts import Account
@@ -61,6 +61,14 @@ class Product(Model):
     certificate_authority = fields.CharField(max_length=200, null=True)
     decision_date = fields.DateField(null=True)
     certificate_expiry = fields.DateField(null=True)
+    # The claim above counts only once it matches the register: the matched entry and the
+    # stars and expiry the register gives (see matchmaking.catalogue.certification).
+    verification = fields.CharEnumField(Verification, max_length=10, default=Verification.NONE)
+    certificate_entry: fields.ForeignKeyNullableRelation[Model] = fields.ForeignKeyField(
+        "models.CertificateEntry", related_name="products", null=True, on_delete=fields.SET_NULL
+    )
+    verified_stars = fields.SmallIntField(null=True)
+    verified_expiry = fields.DateField(null=True)
     price_vnd = fields.BigIntField()
     unit = fields.CharField(max_length=16)
     min_order = fields.DecimalField(max_digits=15, decimal_places=3, default=1)
@@ -79,7 +87,8 @@ class Product(Model):
         table = "product"
         unique_together = [("producer", "code")]
         # (status, certificate_expiry, stars): "certified now" counts from the index alone.
-        indexes = [("status", "group"), ("updated_at",), ("status", "certificate_expiry", "stars")]
+        indexes = [("status", "group"), ("updated_at",), ("status", "certificate_expiry", "stars"),
+                   ("status", "verified_expiry", "verified_stars")]
         constraints = [
             CheckConstraint(check="price_vnd > 0", name="product_price_positive"),
             CheckConstraint(check="CAST(min_order AS REAL) > 0", name="product_min_order_positive"),
@@ -98,6 +107,9 @@ class Product(Model):
             CheckConstraint(check=f"\"group\" IN {sql_in(ProductGroup)}", name="product_group_valid"),
             CheckConstraint(
                 check=f"status IN {sql_in(ProductStatus)}", name="product_status_valid"
+            ),
+            CheckConstraint(
+                check=f"verification IN {sql_in(Verification)}", name="product_verification_valid"
             ),
         ]
 

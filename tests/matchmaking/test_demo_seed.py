@@ -18,6 +18,7 @@ from matchmaking.models import (
     Account,
     Booth,
     Buyer,
+    CertificateEntry,
     Demand,
     Fair,
     Hall,
@@ -50,7 +51,8 @@ async def _digest() -> str:
 
 
 async def _empty() -> None:
-    for model in (MeetingSession, Booth, Hall, Fair, Demand, Buyer, Product, Producer, Account):
+    for model in (MeetingSession, Booth, Hall, Fair, Demand, Buyer, Product, CertificateEntry,
+                  Producer, Account):
         await model.all().delete()
 
 
@@ -134,6 +136,7 @@ async def test_seed_demo_creates_demo_logins_and_owners(db: str) -> None:
     assert [(r, e) for r, e, _ in report.logins] == [
         (Role.ADMIN, "admin@ocop.demo"), (Role.ORGANISER, "btc@ocop.demo"),
         (Role.PRODUCER, "htx@ocop.demo"), (Role.BUYER, "npp@ocop.demo"),
+        (Role.OFFICER, "canbo@ocop.demo"),
     ]
     assert {pw for _, _, pw in report.logins} == {DEMO_PASSWORD}
     assert roles["admin@ocop.demo"] == Role.ADMIN
@@ -147,6 +150,18 @@ async def test_seed_demo_creates_demo_logins_and_owners(db: str) -> None:
     assert set(await Account.all().values_list("password_hash", flat=True)) == {HASH}
     assert await Product.filter(producer=htx).count() == 12
     assert await Demand.filter(buyer=npp).count() == 5
+    assert roles["canbo@ocop.demo"] == Role.OFFICER
+
+
+async def test_seed_demo_shows_every_certificate_state(db: str) -> None:
+    from matchmaking.catalogue.certification import certificate_state
+
+    report = await _seed()
+    states = {certificate_state(p, TODAY) for p in await Product.all()}
+    assert states == {"certified", "expired", "pending", "unrated"}
+    verified = await Product.filter(verification="verified")
+    assert report.register_entries == len(verified) == await CertificateEntry.all().count()
+    assert all(p.certificate_entry_id == p.id for p in verified)  # type: ignore[attr-defined]
 
 
 async def test_seed_demo_fair_has_booths_in_zones(db: str) -> None:

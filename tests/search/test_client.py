@@ -61,10 +61,11 @@ async def test_hits_carry_only_what_a_page_shows(db: str, search: SearchClient) 
     hit = answer["hits"][0]
     assert set(hit) - {"_formatted"} == {"id", "name", "group", "subgroup", "stars",
                                          "certificate_expiry", "price_vnd", "unit", "min_order",
-                                         "quality_marks", "province_code", "producer"}
+                                         "quality_marks", "province_code", "producer",
+                                         "verification", "claimed_stars"}
     assert set(hit["producer"]) == {"id", "name", "kind"}
     assert len(hit["_formatted"]["description"]) < 300  # cropped, never the whole text
-    assert len(HIT_ATTRIBUTES) == 14
+    assert len(HIT_ATTRIBUTES) == 16
 
 
 async def test_a_wrong_key_and_a_dead_server_become_search_errors(search: SearchClient,

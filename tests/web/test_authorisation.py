@@ -46,6 +46,9 @@ HTML_MUTATIONS = [
     "/organiser/fairs/1/allocation/publish",
     "/organiser/fairs/1/applications/1/move",
     "/organiser/fairs/1/applications/1/cancel",
+    "/officer/register/import",
+    "/officer/claims/1/link",
+    "/officer/claims/1/reject",
 ]
 API_MUTATIONS = [
     ("DELETE", "/api/tokens/1"),
@@ -68,6 +71,7 @@ API_MUTATIONS = [
     ("DELETE", "/api/fairs/1/application"),
     ("POST", "/api/fairs/1/allocation"),
     ("POST", "/api/fairs/1/allocation/publish"),
+    ("POST", "/api/certificates/import"),
 ]
 PRODUCER_ONLY = ["/producer/profile", "/producer/products/new", "/producer/products/1/status",
                  "/demands/1/quotes", "/producer/quotes/1/withdraw"]
@@ -79,6 +83,7 @@ BUYER_API = [("PUT", "/api/buyer/profile"), ("POST", "/api/demands"), ("PUT", "/
              ("POST", "/api/quotes/1/accept"), ("POST", "/api/quotes/1/decline")]
 PRODUCER_API = [("POST", "/api/demands/1/quotes"), ("POST", "/api/quotes/1/withdraw")]
 ADMIN_ONLY = ["/admin/users", "/admin/users/1/role"]
+OFFICER_ONLY = ["/officer/register/import", "/officer/claims/1/link", "/officer/claims/1/reject"]
 ADMIN_PAGES = ["/admin/users", "/admin/audit"]
 
 
@@ -95,7 +100,7 @@ async def test_anonymous_api_mutation_gets_401(client: httpx.AsyncClient, method
 
 
 @pytest.mark.parametrize("path", ADMIN_ONLY)
-@pytest.mark.parametrize("role", ["producer", "buyer", "organiser"])
+@pytest.mark.parametrize("role", ["producer", "buyer", "organiser", "officer"])
 async def test_wrong_role_gets_403(client: httpx.AsyncClient, path: str, role: str) -> None:
     account = await make_account(role)
     await log_in(client, account.email)
@@ -115,6 +120,35 @@ async def test_admin_pages_need_admin(client: httpx.AsyncClient, path: str) -> N
     assert (await client.get(path)).status_code == 403
 
 
+@pytest.mark.parametrize("path", OFFICER_ONLY)
+@pytest.mark.parametrize("role", ["producer", "buyer", "organiser"])
+async def test_officer_pages_refuse_other_roles(client: httpx.AsyncClient, path: str, role: str) -> None:
+    await log_in(client, (await make_account(role)).email)
+    response = await post_form(client, path, {"entry": "1", "reason": "x"})
+    assert response.status_code == 403
+    assert (await client.get("/officer")).status_code == 403
+
+
+@pytest.mark.parametrize("role", ["producer", "buyer", "organiser"])
+async def test_certificate_import_api_refuses_other_roles(client: httpx.AsyncClient, role: str) -> None:
+    headers = await _bearer(client, await make_account(role))
+    response = await client.post("/api/certificates/import", headers=headers,
+                                 files={"file": ("qd.csv", b"decision_number\n1")})
+    assert response.status_code == 403
+
+
+async def test_officer_cannot_touch_another_provinces_claim(client: httpx.AsyncClient) -> None:
+    from matchmaking.models import Product
+    from tests.factories import make_producer, make_product
+
+    claim = await make_product(await make_producer(province_code=1), verification="pending")
+    officer = await make_account("officer", province_code=20)
+    await log_in(client, officer.email)
+    response = await post_form(client, f"/officer/claims/{claim.id}/reject", {"reason": "x"})
+    assert response.status_code == 403
+    assert (await Product.get(id=claim.id)).verification == "pending"
+
+
 async def test_another_owners_token_is_404_in_html(client: httpx.AsyncClient) -> None:
     owner, intruder = await make_account(), await make_account()
     token = await ApiToken.create(account=owner, name="x", token_hash="a" * 64)
@@ -126,7 +160,7 @@ async def test_another_owners_token_is_404_in_html(client: httpx.AsyncClient) ->
 
 
 @pytest.mark.parametrize("path", PRODUCER_ONLY)
-@pytest.mark.parametrize("role", ["buyer", "organiser"])
+@pytest.mark.parametrize("role", ["buyer", "organiser", "officer"])
 async def test_producer_pages_refuse_other_roles(client: httpx.AsyncClient, path: str, role: str) -> None:
     await log_in(client, (await make_account(role)).email)
     response = await post_form(client, path, {"name": "x", "status": "published"})
@@ -158,7 +192,7 @@ async def _bearer(client: httpx.AsyncClient, account: Account) -> dict[str, str]
 
 
 @pytest.mark.parametrize("path", BUYER_ONLY)
-@pytest.mark.parametrize("role", ["producer", "organiser"])
+@pytest.mark.parametrize("role", ["producer", "organiser", "officer"])
 async def test_buyer_pages_refuse_other_roles(client: httpx.AsyncClient, path: str, role: str) -> None:
     await log_in(client, (await make_account(role)).email)
     response = await post_form(client, path, {"name": "x", "kind": "exporter"})

@@ -148,6 +148,7 @@ READERS = {
     "/api/fairs": None,
     "/api/fairs/{fair_id}": None,
     "/api/fairs/{fair_id}/allocation": "organiser",
+    "/api/stats/certificates": None,
 }
 
 

@@ -120,8 +120,14 @@ async def test_not_an_image_is_refused_clearly(client: httpx.AsyncClient) -> Non
 
 
 async def test_api_producer_creates_and_publishes(client: httpx.AsyncClient) -> None:
+    from matchmaking.certificates.register import import_register
+    from tests.matchmaking.certificates.register_files import register_csv, row
+
     account = await make_account("producer")
-    await make_producer(owner=account)
+    producer = await make_producer(owner=account)
+    await import_register(await make_account("admin"), filename="qd.csv", content=register_csv([
+        row(decision_number="9/QĐ", decision_date="2024-09-01", province=producer.province_code,
+            authority="UBND thành phố Hà Nội", product_name="Mật ong bạc hà", stars=3)]))
     token = (await client.post("/api/auth/token", json={"email": account.email,
                                                          "password": "Che-Shan-Tuyet-2026"})).json()["token"]
     bearer = {"Authorization": f"Bearer {token}"}
@@ -131,6 +137,10 @@ async def test_api_producer_creates_and_publishes(client: httpx.AsyncClient) -> 
     created = await client.post("/api/products", json=body, headers=bearer)
     assert created.status_code == 201, created.text
     assert created.json()["status"] == "published" and created.json()["certified"] is True
+    assert created.json()["verification"] == "verified"  # the register has its decision
+    invented = await client.post("/api/products", headers=bearer, json={
+        **body, "name": "Mật ong rừng", "stars": 5, "certificate_number": "FAKE-0001"})
+    assert (invented.json()["certified"], invented.json()["verification"]) == (False, "pending")
     bad = await client.post("/api/products", json={**body, "price_vnd": -1}, headers=bearer)
     assert bad.status_code == 422 and "price_vnd" in bad.json()["errors"]
     public = await client.get(f"/api/products/{created.json()['id']}")

@@ -14,7 +14,7 @@ from matchmaking.catalogue import products as catalogue
 from matchmaking.catalogue.certification import is_certified
 from matchmaking.catalogue.products import ProductInput, ProfileInput
 from matchmaking.clock import today_in_vietnam
-from matchmaking.enums import ProducerKind, ProductGroup, ProductStatus, QualityMark, Role
+from matchmaking.enums import ProducerKind, ProductGroup, ProductStatus, QualityMark, Role, Verification
 from matchmaking.errors import ValidationFailed
 from matchmaking.models import Producer, Product
 from matchmaking.permissions import require_role
@@ -48,6 +48,9 @@ class ProductJson(TypedDict):
     description: str
     stars: int | None
     certified: bool
+    verification: Verification
+    verified_stars: int | None
+    verified_expiry: str | None
     certificate_number: str | None
     certificate_authority: str | None
     decision_date: str | None
@@ -87,6 +90,9 @@ def product_json(product: Product, today: date) -> ProductJson:
         "group": ProductGroup(product.group), "subgroup": product.subgroup,
         "description": product.description, "stars": product.stars,
         "certified": is_certified(product, today),
+        "verification": product.verification,
+        "verified_stars": product.verified_stars,
+        "verified_expiry": iso(product.verified_expiry),
         "certificate_number": product.certificate_number,
         "certificate_authority": product.certificate_authority,
         "decision_date": iso(product.decision_date),

@@ -16,6 +16,7 @@ from matchmaking.clock import now_utc
 from matchmaking.enums import Role
 from matchmaking.errors import ValidationFailed
 from matchmaking.permissions import require_role
+from matchmaking.places import province_codes, short_province_name
 from web.auth import client_address, current_account
 from web.forms import FormState, keep_typed, read_form
 from web.render import render
@@ -36,8 +37,10 @@ async def _users_page(request: Request, form: FormState, status_code: int = 200)
     params = request.query_params
     found = await find_accounts(actor, text=params.get("q", ""), role=params.get("role", ""),
                                 page=_page_number(request))
+    provinces = [(str(code), short_province_name(code)) for code in province_codes()]
     return render(request, "admin/users.html",
-                  {"found": found, "accounts": found.accounts, "form": form, "roles": ROLES},
+                  {"found": found, "accounts": found.accounts, "form": form, "roles": ROLES,
+                   "provinces": provinces},
                   status_code=status_code)
 
 
@@ -50,7 +53,8 @@ async def users(request: Request) -> Response:
         await create_account(
             email=values.get("email", ""), password=values.get("password", ""),
             role=values.get("role", ""), display_name=values.get("display_name", ""),
-            language=values.get("language", "vi"), actor=actor,
+            language=values.get("language", "vi"), province=values.get("province") or None,
+            actor=actor,
         )
     except ValidationFailed as exc:
         return await _users_page(request, keep_typed(values, exc.errors), 422)

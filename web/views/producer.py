@@ -14,6 +14,9 @@ from config.settings import Settings
 from matchmaking.catalogue import images
 from matchmaking.catalogue import pages as catalogue_pages
 from matchmaking.catalogue import products as catalogue
+from matchmaking.catalogue.pages import certificates_of
+from matchmaking.certificates.offers import listing_of, recognised_products
+from matchmaking.clock import today_in_vietnam
 from matchmaking.enums import ProducerKind, ProductGroup, ProductStatus, QualityMark, Role
 from matchmaking.errors import ValidationFailed
 from matchmaking.parsing import parse_id, quantity_input
@@ -74,8 +77,11 @@ async def products(request: Request) -> Response:
         return RedirectResponse("/producer/profile", status_code=303)
     items = await catalogue.producer_products(producer, include_unpublished=True)
     photos = await catalogue_pages.first_photos([product.id for product in items])
+    today = today_in_vietnam()
+    certificates = certificates_of(items, today=today)
     return render(request, "producer/products.html",
-                  {"producer": producer, "products": items, "photos": photos})
+                  {"producer": producer, "products": items, "photos": photos,
+                   "certificates": certificates, "recognised": await recognised_products(account)})
 
 
 def _product_values(product: Any) -> dict[str, str]:
@@ -122,7 +128,10 @@ async def new_product(request: Request) -> Response:
     if await catalogue.producer_profile(account) is None:
         return RedirectResponse("/producer/profile", status_code=303)
     if request.method == "GET":
-        return await _product_form(request, FormState({"unit": "kg", "min_order": "1"}), [])
+        entry = request.query_params.get("entry", "")
+        values = (await listing_of(account, int(entry)) if entry.isdigit()
+                  else {"unit": "kg", "min_order": "1"})
+        return await _product_form(request, FormState(values), [])
     data, marks = await _submitted(request)
     try:
         product = await catalogue.create_product(account, data)

@@ -163,6 +163,7 @@ async def product_page(request: Request) -> Response:
         "province": province_label(producer.province_code),
         "ward": ward_name(producer.ward_code),
         "certificate": page.certificate,
+        "rating": page.rating,
         "product_url": url,
         "qr": qr_svg(url),
         "images": page.images,

@@ -53,7 +53,7 @@ async def test_counts_are_fresh_after_this_process_writes_or_the_max_age(db: str
     assert (await cache.get(today=TODAY)).certified_products == 1
 
     await connections.get("default").execute_query(  # a write the models do not see
-        "UPDATE product SET stars = 1"
+        "UPDATE product SET stars = 1, verified_stars = 1"
     )
     assert (await cache.get(today=TODAY)).certified_products == 1
     clock.now += 5.0

@@ -188,7 +188,7 @@ async def test_changed_product_enters_the_demands_it_now_fits(db: str, search: S
     three = teas["three_stars"]
     assert not await Match.filter(demand=demand, product=three).exists()
 
-    three.stars = 4
+    three.stars = three.verified_stars = 4  # re-rated, and the register has the decision
     await three.save()
     await enqueue_product(three.id)
     await sync_outbox(search, today=date.today())
@@ -208,7 +208,7 @@ async def test_product_waiting_in_the_outbox_is_left_for_the_next_run(
     await reindex(search, today=date.today())
     await match_demands(search, now=now())
     three = teas["three_stars"]
-    three.stars = 5
+    three.stars = three.verified_stars = 5
     await three.save()
     await enqueue_product(three.id)
 

@@ -1,0 +1,1 @@
+"""The certificate register, verification of producers' claims, expiry and statistics."""
