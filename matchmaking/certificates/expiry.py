@@ -66,7 +66,7 @@ async def send_expiry_reminders(*, today: date, public_url: str = "") -> int:
                                                 expiry=product.verified_expiry, months=m))
         owner = product.producer.owner
         if owner is not None:
-            messages.append(_message(owner, product, months))  # type: ignore[arg-type]
+            messages.append(_message(owner, product, months))
     async with in_transaction():
         await CertificateReminder.bulk_create(rows)
         await notify_all(messages, public_url=public_url)

@@ -42,7 +42,7 @@ def _apply(product: Product, entry: CertificateEntry | None, state: Verification
     if new == old:
         return False
     product.verification = state
-    product.certificate_entry_id = entry.id if entry else None  # type: ignore[attr-defined]
+    product.certificate_entry_id = entry.id if entry else None
     product.verified_stars, product.verified_expiry = stars, expiry
     return True
 
@@ -86,7 +86,7 @@ async def verify_claim(product: Product, *, changed_claim: bool = True) -> bool:
     if changed_claim and product.verification == Verification.REJECTED:
         product.verification = Verification.PENDING
     if changed_claim:
-        product.certificate_entry_id = None  # type: ignore[attr-defined]
+        product.certificate_entry_id = None
     if product.stars is None:
         changed = _apply(product, None, Verification.NONE)
     elif product.verification == Verification.REJECTED:
