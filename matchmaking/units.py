@@ -1,8 +1,9 @@
 """Units of sale and how they convert: the one table for catalogue, demands, quotes and sourcing.
 
 Mass (g, kg, tạ, tấn) and volume (ml, lít) convert within their family. A product sold by the
-container (hộp, chai, túi, gói) converts too once it declares its net content ("hộp 500 g"): one
-hộp is then 0,5 kg. Every other unit (cái, bộ, vé, đêm, m) is only ever equal to itself. Where no
+container (hộp, chai, túi, gói, hũ, lọ, bình, can, thùng, bao) converts too once it declares its net
+content ("hộp 500 g"): one hộp is then 0,5 kg. Every other unit (cái, bộ, quả, con, chậu, suất, phòng,
+vé, đêm, m) is only ever equal to itself. Where no
 conversion exists the callers say so ("không so sánh được giá") instead of inventing a ratio.
 """
 
@@ -21,8 +22,8 @@ MEASURES: dict[str, tuple[str, Decimal]] = {
     "g": (MASS, Decimal(1)), "kg": (MASS, Decimal(1_000)), "tạ": (MASS, Decimal(100_000)),
     "tấn": (MASS, Decimal(1_000_000)), "ml": (VOLUME, Decimal(1)), "lít": (VOLUME, Decimal(1_000)),
 }
-CONTAINERS: tuple[str, ...] = ("chai", "hộp", "túi", "gói")
-COUNTS: tuple[str, ...] = ("cái", "bộ", "đêm", "vé", "m")
+CONTAINERS: tuple[str, ...] = ("chai", "hộp", "túi", "gói", "hũ", "lọ", "bình", "can", "thùng", "bao")
+COUNTS: tuple[str, ...] = ("cái", "bộ", "quả", "con", "chậu", "suất", "phòng", "đêm", "vé", "m")
 UNITS: tuple[str, ...] = ("kg", "g", "tạ", "tấn", "lít", "ml", *CONTAINERS, *COUNTS)
 
 # What people write for each unit (compared without accents, in lower case).
@@ -30,7 +31,11 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "kg": ("kilogram", "kilo", "ki lo", "kí", "ký", "cân", "kgs"), "g": ("gram", "gam", "gr"),
     "tạ": ("ta",), "tấn": ("tonne", "ton", "tan", "t"), "lít": ("l", "litre", "liter", "lit"),
     "ml": ("mililit", "mililít", "millilitre"), "chai": ("bottle",), "hộp": ("box",),
-    "túi": ("bag",), "gói": ("pack", "packet"), "cái": ("piece", "pcs", "chiếc"), "bộ": ("set",),
+    "túi": ("bag",), "gói": ("pack", "packet"), "hũ": ("jar",), "lọ": ("vial", "flask"),
+    "bình": ("jug", "flagon"), "can": ("canister",), "thùng": ("carton", "crate", "case"),
+    "bao": ("sack",), "cái": ("piece", "pcs", "chiếc"), "bộ": ("set",), "quả": ("fruit", "trái"),
+    "con": ("head", "animal"), "chậu": ("pot",), "suất": ("portion", "serving"),
+    "phòng": ("room",),
     "đêm": ("night",), "vé": ("ticket",), "m": ("mét", "metre", "meter"),
 }
 

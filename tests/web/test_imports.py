@@ -246,10 +246,10 @@ def test_cli_imports_then_updates(env: dict[str, str], tmp_path: Path) -> None:
 def test_cli_rejected_file_prints_the_report_and_exits_2(env: dict[str, str], tmp_path: Path) -> None:
     add_producer(env, "htx@banlien.vn")
     path = tmp_path / "san-pham.csv"
-    path.write_bytes(csv_bytes([TEA, {**HONEY, "Đơn vị": "thùng"}]))
+    path.write_bytes(csv_bytes([TEA, {**HONEY, "Đơn vị": "xe tải"}]))
     result = ocop("import", str(path), "--producer-email", "htx@banlien.vn", env=env)
     assert result.returncode == 2
-    assert "3\tĐơn vị\tthùng\t" in result.stdout
+    assert "3\tĐơn vị\txe tải\t" in result.stdout
     assert result.stderr.strip() == "ocop: error: 1 problems in san-pham.csv"
     assert products(env) == []
 

@@ -138,7 +138,7 @@ async def test_one_bad_row_rejects_the_whole_file_and_names_row_and_column(db: s
 async def test_every_problem_of_every_row_is_reported_in_column_order(db: str) -> None:
     account, _producer = await producer_with_profile()
     rows = [
-        {**TEA, "Hạng sao": "6", "Đơn vị": "thùng"},
+        {**TEA, "Hạng sao": "6", "Đơn vị": "xe tải"},
         {**HONEY, "Mã sản phẩm": "", "Phân nhóm": "Bánh kẹo", "Chứng nhận chất lượng": "OCOP, VietGAP"},
         {**HONEY, "Mã sản phẩm": "MO-03", "Trạng thái": "đang bán", "Công suất/tháng": "3000000000"},
     ]

@@ -42,7 +42,7 @@ def test_good_demand_converts_old_province_and_parses_everything() -> None:
 
 
 def test_every_wrong_field_is_named_at_once() -> None:
-    errors = errors_of(title="", quantity="0", unit="thùng", min_stars="2", max_price_vnd="rẻ",
+    errors = errors_of(title="", quantity="0", unit="xe tải", min_stars="2", max_price_vnd="rẻ",
                        delivery_province_code="Atlantis", needed_by="2026-02-01",
                        valid_until="hôm qua", required_marks=["iso9001"], recurrence="weekly",
                        group="cars")
