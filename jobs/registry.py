@@ -104,7 +104,7 @@ async def schedule_meetings(context: JobContext) -> str:
 
 async def lapsed_certificates(context: JobContext) -> str:
     """Re-index products whose certificate lapsed lately, so ranking stops treating them as certified."""
-    from search.query import enqueue_lapsed_certificates
+    from search.indexer import enqueue_lapsed_certificates
 
     queued = await enqueue_lapsed_certificates(today=today_in_vietnam())
     return f"{queued} products with lapsed certificates queued for re-indexing"

@@ -198,3 +198,32 @@ def find_place(typed: list[str], start: int, folded: list[str] | None = None,
         if written == " ".join(keys[start:start + length]) or written in found[2]:
             return length, found[0], found[1]
     return None
+
+
+def place_words(q: str) -> tuple[str, tuple[str, int] | None]:
+    """The search text with the places it names taken apart: a province's name, old or new, is
+    taken out and returned as (words typed, current province code) for the province filter
+    ("chè Hà Giang" -> "chè" in Tuyên Quang); a ward's name moves behind the product words, so
+    Meilisearch, which drops a query's last words first, never lets it match alone ("nước mắm
+    Phú Quốc" is fish sauce first). Several provinces, or none, leave the text's words alone."""
+    typed = q.split()
+    folded = [fold(word) for word in typed]
+    kept: list[str] = []
+    wards: list[str] = []
+    found: list[tuple[str, int]] = []
+    i = 0
+    while i < len(typed):
+        place = find_place(typed, i, folded)
+        if place is None:
+            kept.append(typed[i])
+            i += 1
+            continue
+        words = typed[i:i + place[0]]
+        if place[1] == "province":
+            found.append((" ".join(words), place[2]))
+        else:
+            wards += words
+        i += place[0]
+    if len({code for _, code in found}) > 1:
+        return " ".join(kept + [w for words, _ in found for w in words.split()] + wards), None
+    return " ".join(kept + wards), (found[0] if found else None)

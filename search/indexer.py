@@ -6,13 +6,13 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from tortoise import connections
 from tortoise.transactions import in_transaction
 
-from matchmaking.enums import OutboxOp
+from matchmaking.enums import OutboxOp, ProductStatus
 from matchmaking.models import JobState, Product, SearchOutbox
 from search import products
 from search.client import SearchClient, acall
@@ -164,3 +164,21 @@ async def sync_outbox(client: SearchClient, *, today: date, limit: int = 1_000) 
 async def enqueue_product(product_id: int, op: OutboxOp = OutboxOp.UPSERT) -> None:
     """Record a product change for the index; call inside the change's transaction."""
     await SearchOutbox.create(entity="product", entity_id=product_id, op=op)
+
+
+async def enqueue_lapsed_certificates(*, today: date, lookback_days: int = 7) -> int:
+    """Queue for re-indexing the published products whose certificate expired recently.
+
+    Their stored `certified` flag still ranks them as certified; the outbox sync refreshes it.
+    Idempotent (re-indexing a product twice does no harm); the look-back covers missed days.
+    Side effects: writes SearchOutbox rows. Returns how many products were queued.
+    """
+    ids = await Product.filter(
+        status=ProductStatus.PUBLISHED,
+        verified_expiry__lt=today,
+        verified_expiry__gte=today - timedelta(days=lookback_days),
+    ).values_list("id", flat=True)
+    await SearchOutbox.bulk_create(
+        [SearchOutbox(entity="product", entity_id=i, op=OutboxOp.UPSERT) for i in ids]
+    )
+    return len(ids)

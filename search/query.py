@@ -12,15 +12,15 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from markupsafe import Markup, escape
 
 from config.i18n import gettext as _
 from matchmaking.catalogue.certification import counts_as_certified
-from matchmaking.enums import OutboxOp, ProducerKind, ProductGroup, ProductStatus, QualityMark
-from matchmaking.places import find_place, fold, resolve_province, short_province_name
+from matchmaking.enums import ProducerKind, ProductGroup, QualityMark
+from matchmaking.places import place_words, resolve_province, short_province_name
 from matchmaking.taxonomy import SUBGROUPS
 from search import products
 from search.client import SearchClient
@@ -331,35 +331,6 @@ def parse_product_query(params: Mapping[str, Sequence[str]]) -> ProductQuery:
     return ProductQuery(**values)
 
 
-def place_words(q: str) -> tuple[str, tuple[str, int] | None]:
-    """The search text with the places it names taken apart: a province's name, old or new, is
-    taken out and returned as (words typed, current province code) for the province filter
-    ("chè Hà Giang" -> "chè" in Tuyên Quang); a ward's name moves behind the product words, so
-    Meilisearch, which drops a query's last words first, never lets it match alone ("nước mắm
-    Phú Quốc" is fish sauce first). Several provinces, or none, leave the text's words alone."""
-    typed = q.split()
-    folded = [fold(word) for word in typed]
-    kept: list[str] = []
-    wards: list[str] = []
-    found: list[tuple[str, int]] = []
-    i = 0
-    while i < len(typed):
-        place = find_place(typed, i, folded)
-        if place is None:
-            kept.append(typed[i])
-            i += 1
-            continue
-        words = typed[i:i + place[0]]
-        if place[1] == "province":
-            found.append((" ".join(words), place[2]))
-        else:
-            wards += words
-        i += place[0]
-    if len({code for _, code in found}) > 1:
-        return " ".join(kept + [w for words, _ in found for w in words.split()] + wards), None
-    return " ".join(kept + wards), (found[0] if found else None)
-
-
 # -- the Meilisearch request ----------------------------------------------------------------------
 
 def certified_filter(certified: bool, today: date) -> str:
@@ -469,25 +440,3 @@ async def search_products(client: SearchClient, query: ProductQuery, *, today: d
         page=query.page,
         per_page=query.per_page,
     )
-
-
-# -- certificates that lapse after indexing -----------------------------------------------------
-
-async def enqueue_lapsed_certificates(*, today: date, lookback_days: int = 7) -> int:
-    """Queue for re-indexing the published products whose certificate expired recently.
-
-    Their stored `certified` flag still ranks them as certified; the outbox sync refreshes it.
-    Idempotent (re-indexing a product twice does no harm); the look-back covers missed days.
-    Side effects: writes SearchOutbox rows. Returns how many products were queued.
-    """
-    from matchmaking.models import Product, SearchOutbox
-
-    ids = await Product.filter(
-        status=ProductStatus.PUBLISHED,
-        verified_expiry__lt=today,
-        verified_expiry__gte=today - timedelta(days=lookback_days),
-    ).values_list("id", flat=True)
-    await SearchOutbox.bulk_create(
-        [SearchOutbox(entity="product", entity_id=i, op=OutboxOp.UPSERT) for i in ids]
-    )
-    return len(ids)

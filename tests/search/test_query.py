@@ -15,12 +15,11 @@ from matchmaking.places import resolve_province
 from search.client import SearchClient
 from search.errors import SearchUnavailable
 from search.fallback import database_search, find_products
-from search.indexer import reindex
+from search.indexer import enqueue_lapsed_certificates, reindex
 from search.query import (
     HIGHLIGHT_POST,
     HIGHLIGHT_PRE,
     ProductQuery,
-    enqueue_lapsed_certificates,
     parse_product_query,
     safe_highlight,
     search_products,
