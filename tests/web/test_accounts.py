@@ -26,6 +26,8 @@ async def test_register_producer_logs_in_and_lands_on_its_next_steps(client: htt
     assert "HttpOnly" in session and "SameSite=lax" in session
     page = await client.get("/account")
     assert "HTX Chè Suối Giàng" in page.text and "suoigiang@htx.vn" in page.text
+    assert "<title>Tài khoản của tôi · Kết nối OCOP</title>" in page.text  # a tab title, not a page
+    assert page.text.count('id="tokens"') == 1
     account = await Account.get(email="suoigiang@htx.vn")
     assert account.password_hash.startswith("$argon2id$")
 
