@@ -1,4 +1,4 @@
-"""`ocop migrate`, `seed`, `users`, `reindex` and `jobs`: the data and its jobs."""
+"""`ocop migrate`, `seed`, `users`, `reindex`, `thumbnails` and `jobs`: the data and its jobs."""
 
 from __future__ import annotations
 
@@ -47,6 +47,9 @@ def register(sub: Any) -> None:
         handler=cmd_reindex
     )
 
+    sub.add_parser("thumbnails", help="make the small copies photos uploaded before them lack")\
+        .set_defaults(handler=cmd_thumbnails)
+
     jobs = sub.add_parser("jobs", help="scheduled jobs").add_subparsers(
         dest="jobs_command", required=True
     )
@@ -54,7 +57,6 @@ def register(sub: Any) -> None:
     run.add_argument("name")
     run.set_defaults(handler=cmd_jobs_run)
     jobs.add_parser("list", help="list the jobs").set_defaults(handler=cmd_jobs_list)
-
 
 
 def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
@@ -152,6 +154,16 @@ async def _reindex(client: Any) -> int:
     rate = report.documents / report.seconds if report.seconds else 0.0
     print(f"indexed {report.documents} products in {report.seconds:.1f} s ({rate:,.0f}/s)")
     return 0
+
+
+def cmd_thumbnails(args: argparse.Namespace, settings: Settings) -> int:
+    from matchmaking.catalogue.thumbnails import make_missing_thumbnails
+
+    async def work() -> int:
+        print((await make_missing_thumbnails(media_dir=settings.media_dir)).summary())
+        return 0
+
+    return run(with_database(settings, work))
 
 
 def cmd_jobs_run(args: argparse.Namespace, settings: Settings) -> int:

@@ -120,6 +120,18 @@ async def certificate_reminders(context: JobContext) -> str:
     return f"{sent} certificate expiry reminders sent"
 
 
+async def thumbnails(context: JobContext) -> str:
+    """Make the thumbnails photos uploaded before thumbnails lack, a bounded number per run."""
+    from matchmaking.catalogue.thumbnails import make_missing_thumbnails
+
+    report = await make_missing_thumbnails(media_dir=context.settings.media_dir,
+                                           limit=THUMBNAILS_PER_RUN)
+    return report.summary()
+
+
+THUMBNAILS_PER_RUN = 200
+
+
 @dataclass(frozen=True)
 class JobSpec:
     function: JobFunction
@@ -134,6 +146,7 @@ JOBS: dict[str, JobSpec] = {
     "lapsed-certificates": JobSpec(lapsed_certificates, 6 * 3600, "re-index lapsed certificates"),
     "certificate-reminders": JobSpec(certificate_reminders, 6 * 3600,
                                      "remind producers of certificates expiring in 6, 3, 1 months"),
+    "thumbnails": JobSpec(thumbnails, 3600, "make missing thumbnails of older photos"),
     "expire-demands": JobSpec(expire_demands, 3600, "expire open demands past their valid-until date"),
     "schedule-meetings": JobSpec(schedule_meetings, 300, "schedule B2B sessions past their deadline",
                                  heavy=True),

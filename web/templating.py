@@ -14,7 +14,7 @@ from jinja2.runtime import Context
 from starlette.templating import Jinja2Templates
 
 from config import i18n
-from matchmaking.catalogue.images import thumbnail_path
+from matchmaking.catalogue.images import small_copy
 from matchmaking.clock import local_time
 from web.auth import current_account
 from web.csrf import csrf_token
@@ -55,7 +55,7 @@ def make_templates(*, auto_reload: bool = False) -> Jinja2Templates:
     env.globals["csrf_token"] = csrf_token
     env.globals["current_account"] = current_account
     env.globals["url_for"] = url_for
-    env.globals["thumbnail_path"] = thumbnail_path
+    env.globals["small_copy"] = small_copy
     env.globals["static_url"] = static_url
     env.globals.update(TEMPLATE_GLOBALS)
     return Jinja2Templates(env=env)

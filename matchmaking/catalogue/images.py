@@ -39,7 +39,22 @@ def thumbnail_path(path: str) -> str:
     return f"{stem}-{THUMB_SIDE}{dot}{suffix}"
 
 
-def _webp(image: Image.Image, side: int) -> tuple[bytes, int, int]:
+def small_copy(image: ProductImage) -> tuple[str, int]:
+    """The file lists and phones load, and its width: the thumbnail, or the photo itself while
+    it has none (uploaded before thumbnails; catalogue.thumbnails makes the missing ones)."""
+    if not image.has_thumbnail:
+        return image.path, image.width
+    scale = min(1.0, THUMB_SIDE / max(image.width, image.height))
+    return thumbnail_path(image.path), round(image.width * scale)
+
+
+def flattened(image: Image.Image) -> Image.Image:
+    """`image` in the modes WebP stores: RGBA if it has transparency, else RGB."""
+    return image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB")
+
+
+def webp(image: Image.Image, side: int) -> tuple[bytes, int, int]:
+    """`image` shrunk to fit side × side, as WebP, with its new width and height."""
     copy = image.copy()
     copy.thumbnail((side, side))
     out = io.BytesIO()
@@ -61,16 +76,16 @@ def _normalised(content: bytes) -> tuple[bytes, int, int, bytes]:
             raise ValidationFailed({"image": _("Upload a JPEG, PNG or WebP image.")})
         with Image.open(io.BytesIO(content)) as image:
             image.load()
-            converted = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB")
-            data, width, height = _webp(converted, MAX_SIDE)
-            return data, width, height, _webp(converted, THUMB_SIDE)[0]
+            converted = flattened(image)
+            data, width, height = webp(converted, MAX_SIDE)
+            return data, width, height, webp(converted, THUMB_SIDE)[0]
     except Image.DecompressionBombError:
         raise _too_many_pixels() from None
     except (UnidentifiedImageError, OSError, SyntaxError):
         raise ValidationFailed({"image": _("Upload a JPEG, PNG or WebP image.")}) from None
 
 
-def _write_whole(target: Path, data: bytes) -> None:
+def write_whole(target: Path, data: bytes) -> None:
     """Write `data` to `target` completely or not at all (a full disk leaves no half file)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".part")
@@ -93,13 +108,13 @@ async def add_image(
     relative = Path("products") / str(product.id) / f"{uuid.uuid4().hex}.webp"
     target = media_dir / relative
     small = media_dir / thumbnail_path(str(relative))
-    _write_whole(small, thumbnail)
-    _write_whole(target, data)
+    write_whole(small, thumbnail)
+    write_whole(target, data)
     try:
         async with in_transaction():
             position = await ProductImage.filter(product=product).count()
             image = await ProductImage.create(product=product, path=str(relative), width=width,
-                                              height=height, position=position)
+                                              height=height, position=position, has_thumbnail=True)
             await enqueue(product.id)
     except Exception:
         target.unlink(missing_ok=True)

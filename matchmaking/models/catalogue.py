@@ -126,6 +126,8 @@ class ProductImage(Model):
     width = fields.IntField()
     height = fields.IntField()
     position = fields.SmallIntField(default=0)
+    # Whether the small copy (catalogue.images.thumbnail_path) was written: older photos lack it.
+    has_thumbnail = fields.BooleanField(default=False)
 
     class Meta:
         table = "product_image"
