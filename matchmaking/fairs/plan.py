@@ -13,7 +13,8 @@ from typing import cast
 
 from config.i18n import gettext as _
 from matchmaking.catalogue.certification import is_certified
-from matchmaking.enums import ApplicationStatus, FairStatus
+from matchmaking.catalogue.pages import first_photos
+from matchmaking.enums import ApplicationStatus, FairStatus, ProductStatus
 from matchmaking.errors import NotFound
 from matchmaking.fairs.fairs import is_owner
 from matchmaking.fairs.queries import application_products, producer_of
@@ -26,6 +27,7 @@ from matchmaking.models import (
     Hall,
     Producer,
     Product,
+    ProductImage,
 )
 from matchmaking.places import short_province_name
 from matchmaking.spreadsheets import safe_row
@@ -162,6 +164,8 @@ class DirectoryEntry:
     products: list[Product]
     stars: int | None
     producer_id: int
+    # The first photo of each published product that has one (each links to its product page).
+    photos: list[tuple[Product, ProductImage]] = field(default_factory=list)
 
 
 async def directory(fair: Fair, actor: Account | None) -> list[DirectoryEntry]:
@@ -174,6 +178,7 @@ async def directory(fair: Fair, actor: Account | None) -> list[DirectoryEntry]:
         by_application.setdefault(row.application_id, []).append(row)
     applications = [items[0].application for items in by_application.values()]
     products = await application_products(applications)
+    photos = await first_photos([p.id for listed in products.values() for p in listed])
     entries = []
     for application in applications:
         held = sorted(by_application[application.id], key=lambda r: r.booth.code)
@@ -182,7 +187,9 @@ async def directory(fair: Fair, actor: Account | None) -> list[DirectoryEntry]:
             exhibitor=producer.name, province=short_province_name(producer.province_code),
             booths=[r.booth.code for r in held], zone=held[0].booth.zone,
             products=products[application.id],
-            stars=best_stars(fair, products[application.id]), producer_id=producer.id))
+            stars=best_stars(fair, products[application.id]), producer_id=producer.id,
+            photos=[(p, photos[p.id]) for p in products[application.id]
+                    if p.id in photos and p.status == ProductStatus.PUBLISHED]))
     return sorted(entries, key=lambda e: e.booths[0])
 
 
