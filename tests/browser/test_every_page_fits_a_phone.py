@@ -28,9 +28,9 @@ pytestmark = [
 
 PHONE = {"width": 390, "height": 844}
 PASSWORD = "ocop-demo-2026"
-ROLES = ("visitor", "producer", "buyer", "organiser", "admin")
+ROLES = ("visitor", "producer", "buyer", "organiser", "officer", "admin")
 LOGINS = {"producer": "htx@ocop.demo", "buyer": "npp@ocop.demo", "organiser": "btc@ocop.demo",
-          "admin": "admin@ocop.demo"}
+          "officer": "canbo@ocop.demo", "admin": "admin@ocop.demo"}
 # Runs before the page's own scripts, so violations while loading are counted too.
 CSP_WATCH = """window.__csp = [];
 document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective));"""
