@@ -203,27 +203,34 @@ def find_place(typed: list[str], start: int, folded: list[str] | None = None,
 def place_words(q: str) -> tuple[str, tuple[str, int] | None]:
     """The search text with the places it names taken apart: a province's name, old or new, is
     taken out and returned as (words typed, current province code) for the province filter
-    ("chè Hà Giang" -> "chè" in Tuyên Quang); a ward's name moves behind the product words, so
-    Meilisearch, which drops a query's last words first, never lets it match alone ("nước mắm
-    Phú Quốc" is fish sauce first). Several provinces, or none, leave the text's words alone."""
+    ("chè Hà Giang" -> "chè" in Tuyên Quang); a ward's name moves behind the product words (the
+    search takes it out as a place match, search.places). Several provinces, or none, leave the
+    text's words alone."""
     typed = q.split()
+    found = named_places(typed)
+    taken = {i for start, length, *_ in found for i in range(start, start + length)}
+    kept = [word for i, word in enumerate(typed) if i not in taken]
+    wards = [w for start, length, kind, *_ in found if kind == "ward"
+             for w in typed[start:start + length]]
+    provinces = [(" ".join(typed[start:start + length]), code)
+                 for start, length, kind, _, code in found if kind == "province"]
+    if len({code for _, code in provinces}) > 1:
+        return " ".join(kept + [w for words, _ in provinces for w in words.split()] + wards), None
+    return " ".join(kept + wards), (provinces[0] if provinces else None)
+
+
+def named_places(typed: list[str]) -> list[tuple[int, int, str, str, int]]:
+    """Each place the words name, in order: (first word's index, how many words, "province" or
+    "ward", the folded name, the province's code): "Nước mắm Phú Quốc" names the ward "phu quoc"
+    (in An Giang) at 2, 2 words."""
     folded = [fold(word) for word in typed]
-    kept: list[str] = []
-    wards: list[str] = []
-    found: list[tuple[str, int]] = []
+    found: list[tuple[int, int, str, str, int]] = []
     i = 0
     while i < len(typed):
         place = find_place(typed, i, folded)
         if place is None:
-            kept.append(typed[i])
             i += 1
             continue
-        words = typed[i:i + place[0]]
-        if place[1] == "province":
-            found.append((" ".join(words), place[2]))
-        else:
-            wards += words
+        found.append((i, place[0], place[1], " ".join(folded[i:i + place[0]]), place[2]))
         i += place[0]
-    if len({code for _, code in found}) > 1:
-        return " ".join(kept + [w for words, _ in found for w in words.split()] + wards), None
-    return " ".join(kept + wards), (found[0] if found else None)
+    return found

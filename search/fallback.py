@@ -24,6 +24,7 @@ from matchmaking.models import Product
 from matchmaking.places import fold
 from search.client import SearchClient
 from search.errors import SearchError
+from search.place_match import place_match
 from search.products import SYNONYMS
 from search.query import ProductHit, ProductQuery, ProductResults, search_products
 
@@ -188,7 +189,8 @@ async def database_search(query: ProductQuery, *, today: date) -> ProductResults
         .order_by("-id")
         .limit(MAX_CANDIDATES)
     )
-    patterns = _patterns(query.q)
+    # A ward's name is no product word here either; the place match is the index's alone.
+    patterns = _patterns(place_match(query.q, query.place, query.province)[0])
     wanted = {mark.value for mark in query.marks}
     found = [
         product for product in candidates

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any, cast
@@ -10,7 +11,7 @@ from typing import Any, cast
 from matchmaking.catalogue.certification import counts_as_certified
 from matchmaking.enums import ProductStatus
 from matchmaking.models import Product
-from matchmaking.places import short_province_name, ward_name
+from matchmaking.places import WARD_PREFIXES, fold, named_places, short_province_name, ward_name
 
 INDEX = "products"
 
@@ -45,7 +46,7 @@ SETTINGS: dict[str, Any] = {
     "filterableAttributes": [
         "id", "group", "subgroup", "province_code", "stars", "certified", "quality_marks",
         "producer.kind", "producer.id", "price_vnd", "monthly_capacity", "status",
-        "certificate_expiry_day", "verification",
+        "certificate_expiry_day", "verification", "place_keys",
     ],
     "sortableAttributes": ["price_vnd", "stars", "published_ts", "certified"],
     # `certified` before `exactness`: among equally good matches a product with a valid
@@ -84,6 +85,22 @@ def document(product: Product, today: date) -> dict[str, Any]:
         "producer__ward_code": producer.ward_code,
     })
     return document_from_row(row, today)
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def place_keys(name: str, province_code: int, ward_code: int | None) -> list[str]:
+    """The places a product is from or named after, folded, for the place match of a search
+    (search.places): its producer's province and ward, and a place its name carries ("Nước mắm
+    Phú Quốc" from elsewhere in An Giang). Never the producer's name: a person named Phú Quốc is
+    no place."""
+    ward = ward_name(ward_code)
+    for prefix in WARD_PREFIXES:
+        ward = ward.removeprefix(prefix)
+    keys = [fold(short_province_name(province_code)), fold(ward)]
+    keys += [key for *_, key, _ in named_places(_WORD.findall(name))]
+    return list(dict.fromkeys(key for key in keys if key))
 
 
 def _day(value: object) -> date | None:
@@ -128,6 +145,7 @@ def document_from_row(row: Mapping[str, Any], today: date) -> dict[str, Any]:
         "status": str(row["status"]),
         "province_code": province,
         "places": [place for place in places if place],
+        "place_keys": place_keys(row["name"], province, row["producer__ward_code"]),
         "published_ts": int(published.timestamp()) if published else 0,
         "producer": {
             "id": row["producer_id"],

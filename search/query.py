@@ -24,6 +24,7 @@ from matchmaking.places import place_words, resolve_province, short_province_nam
 from matchmaking.taxonomy import SUBGROUPS
 from search import products
 from search.client import SearchClient
+from search.place_match import place_match, search_placed
 from search.products import expiry_day
 from search.results_json import HitJson, ResultsJson
 
@@ -432,7 +433,10 @@ async def search_products(client: SearchClient, query: ProductQuery, *, today: d
 
     Raises search.errors.SearchUnavailable (or another SearchError) when Meilisearch fails.
     """
-    answer = await client.search(products.INDEX, query.q, search_request(query, today))
+    words, keys = place_match(query.q, query.place, query.province)
+    request = search_request(query, today)
+    answer = await (search_placed(client, words, keys, request) if keys
+                    else client.search(products.INDEX, query.q, request))
     return ProductResults(
         hits=[_hit(raw, today) for raw in answer.get("hits", [])],
         total=int(answer.get("totalHits", 0)),

@@ -22,6 +22,7 @@ from matchmaking import audit, units
 from matchmaking.catalogue.products import check_organisation
 from matchmaking.clock import now_utc
 from matchmaking.demands.fair_deals import contracted, fair_deals
+from matchmaking.demands.phrases import understand
 from matchmaking.enums import (
     BuyerKind,
     DemandStatus,
@@ -199,6 +200,9 @@ def validate_demand(data: Mapping[str, Any], *, today: date) -> DemandInput:
     min_stars = parse_whole(data.get("min_stars")) if text.get("min_stars") else None
     if text.get("min_stars") and min_stars not in (3, 4, 5):
         errors["min_stars"] = _("An OCOP rating has 3, 4 or 5 stars.")
+    said = understand(title).min_stars
+    if not text.get("min_stars") and said in (3, 4, 5):
+        min_stars = said  # "loại 4 sao" in the title: the matching holds the demand to it anyway
     marks = _marks(data.get("required_marks", []))
     if marks is None:
         errors["required_marks"] = _("Unknown quality mark.")

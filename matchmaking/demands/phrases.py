@@ -31,7 +31,10 @@ NOISE = frozenset({
 # only when written without diacritics or in this accented form.
 _ACCENTED_NOISE = {"nam": "năm", "thanh": "thành", "san": "sản", "tim": "tìm", "dong": "đồng",
                    "ban": "bán", "gia": "giá", "ve": "về", "hang": "hàng", "tu": "từ",
-                   "so": "số", "moi": "mỗi", "dat": "đạt"}
+                   "so": "số", "moi": "mỗi", "dat": "đạt",
+                   # tỏi (garlic), đen (black), phô mai, yến sào, đắng (bitter), khoáng (mineral)
+                   "toi": "tới", "den": "đến", "pho": "phố", "sao": "sao", "dang": "đang",
+                   "khoang": "khoảng"}
 _DELIVERY = {"giao", "ship", "chuyen"}  # followed by a place: where to deliver
 _LINKS = {"tai", "den", "toi", "ve", "hang", "o", "tp", "thanh", "pho", "tinh"}
 _STAR_WORDS = {"sao", "star", "stars", "*", "★"}

@@ -51,7 +51,7 @@ from matchmaking.models import (
 )
 from matchmaking.notifications import notify
 from matchmaking.parsing import parse_vnd, read_quantity
-from matchmaking.places import short_province_name
+from matchmaking.places import fold, short_province_name
 from matchmaking.taxonomy import UNITS
 
 MAX_LEAD_TIME_DAYS = 730
@@ -396,14 +396,16 @@ async def demand_overview(actor: Account | None, demand_id: int, *, matches: int
 
 
 async def similar_subgroups(demand: Demand, limit: int = 3) -> list[str]:
-    """Sub-groups whose published products' names share a product word of the demand's title:
-    groups to try when nothing matches it."""
+    """Sub-groups whose published products' names start with a product word of the demand's
+    title, or have it second ("Mắm tôm" for "tôm hùm"): groups to try when nothing matches it.
+    A word further on says how the product is made or graded ("Chè … tôm nõn"), not what it is."""
     counts: dict[str, int] = {}
     for word in understand(demand.title).words[:4]:
         if len(word) < 3:
             continue
-        for subgroup in await Product.filter(status=ProductStatus.PUBLISHED,
-                                             name__icontains=word).limit(200).values_list(
-                "subgroup", flat=True):
-            counts[str(subgroup)] = counts.get(str(subgroup), 0) + 1
+        rows = await Product.filter(status=ProductStatus.PUBLISHED, name__icontains=word).limit(
+            500).values_list("name", "subgroup")
+        for name, subgroup in rows:
+            if fold(word) in fold(str(name)).split()[:2]:
+                counts[str(subgroup)] = counts.get(str(subgroup), 0) + 1
     return sorted(counts, key=lambda code: (-counts[code], code))[:limit]

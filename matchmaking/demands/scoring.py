@@ -18,8 +18,9 @@ Hard rules exclude a product (`score_product` returns None): another group, or a
 when the demand names one (it is not what the buyer asked for), and the buyer's own rules
 (`misses` says which): the minimum stars, certified on the needed-by date (unrated counts as
 none), and every required quality mark. So a product that fails them never ranks above one that
-meets them. Everything else only lowers the score: a price above the target, a small capacity
-(a consortium can add up), distance.
+meets them; `shortfalls` words the misses for the buyer's page of near misses
+(matchmaking.demands.near_misses). Everything else only lowers the score: a price above the
+target, a small capacity (a consortium can add up), distance.
 
 Prices compare per the unit of the demand's target (`price_unit`), through matchmaking.units;
 a product whose unit does not convert gets a neutral price component and the reason "price not
@@ -89,6 +90,15 @@ MESSAGES: dict[str, str] = {
     "no_certificate": N_("no valid OCOP certificate"),
     "stars_below": N_("not certified %(stars)d stars or more on the needed-by date"),
     "price_incomparable": N_("price not comparable (%(unit)s, not %(target_unit)s)"),
+    "stars_short": N_("%(stars)d stars, needs %(needed)d"),
+    "uncertified": N_("no OCOP stars, needs %(needed)d"),
+}
+# A missing mark as a buyer says it ("chưa có chứng nhận hữu cơ"), for near misses.
+NO_MARK: dict[str, str] = {
+    "vietgap": N_("no VietGAP certification"), "globalgap": N_("no GlobalGAP certification"),
+    "organic": N_("no organic certification"), "haccp": N_("no HACCP certification"),
+    "iso22000": N_("no ISO 22000 certification"), "gi": N_("no geographical indication"),
+    "traceability": N_("no traceability stamp"),
 }
 
 
@@ -177,6 +187,23 @@ def misses(demand: DemandFacts, product: ProductFacts) -> tuple[Reason, ...]:
         found.append(Reason("stars_below", {"stars": demand.min_stars}))
     found += [Reason("mark_missing", {"mark": m}) for m in demand.required_marks
               if m not in product.quality_marks]
+    return tuple(found)
+
+
+def shortfalls(demand: DemandFacts, product: ProductFacts) -> tuple[Reason, ...]:
+    """`misses` as a buyer reads them: the stars held against the minimum ("3 sao, cần 4 sao"),
+    a certificate that lapses before the needed-by date, each missing mark by name."""
+    found: list[Reason] = []
+    for miss in misses(demand, product):
+        if miss.code == "mark_missing":
+            found.append(Reason("no_mark", miss.params))
+        elif _rated(product) is None or product.certificate_expiry is None:
+            found.append(Reason("uncertified", {"needed": demand.min_stars}))
+        elif product.stars is not None and demand.min_stars is not None \
+                and product.stars < demand.min_stars:
+            found.append(Reason("stars_short", {"stars": product.stars, "needed": demand.min_stars}))
+        else:
+            found.append(Reason("certificate_lapses"))
     return tuple(found)
 
 
@@ -335,6 +362,9 @@ def render_reason(reason: Reason, gettext: Callable[[str], str]) -> str:
         params["province"] = short_province_name(int(params["province_code"]))
     if reason.code == "mark":
         return str(params["mark"])
+    if reason.code == "no_mark":
+        mark = str(reason.params.get("mark"))
+        return gettext(NO_MARK[mark]) if mark in NO_MARK else gettext(MESSAGES["mark_missing"]) % params
     message = MESSAGES.get(reason.code)
     if message is None:
         return reason.code

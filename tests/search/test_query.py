@@ -276,3 +276,96 @@ async def test_che_ha_giang_finds_tea_from_there_not_a_producer_called_giang(
     found = await search_products(search, parse_product_query({"q": ["chè Hà Giang"]}), today=TODAY)
 
     assert [hit.name for hit in found.hits] == ["Chè Shan tuyết Hoàng Su Phì"]
+
+
+AN_GIANG, NGHE_AN = resolve_province("An Giang"), resolve_province("Nghệ An")
+PHU_QUOC_WARD = 31078  # Đặc khu Phú Quốc, An Giang
+
+
+async def fish_sauce_market() -> None:
+    """Fish sauce from Phú Quốc and from elsewhere, and a fish-sauce cooperative's dried jackfruit
+    whose description names the cooperative, as the demo catalogue writes them."""
+    island = await neutral_producer(province_code=AN_GIANG, ward_code=PHU_QUOC_WARD)
+    await product(producer=island, name="Nước mắm truyền thống Hàm Ninh", subgroup="condiments",
+                  group=ProductGroup.FOOD)
+    quynh_phu = await make_producer(name="THT Nước mắm Quỳnh Phú", province_code=NGHE_AN,
+                                    ward_code=17212)
+    await product(producer=quynh_phu, name="Mít sấy giòn Quỳnh Phú gói 200 g",
+                  subgroup="processed_food", group=ProductGroup.FOOD,
+                  description="Mít sấy giòn của THT Nước mắm Quỳnh Phú, sản xuất tại Quỳnh Phú.")
+    for name in ("Nước mắm truyền thống Quỳnh Phú 30 độ đạm", "Nước mắm truyền thống Cát Hải",
+                 "Nước mắm truyền thống Nam Ô", "Nước mắm truyền thống Phú Thọ 40 độ đạm"):
+        await product(producer=quynh_phu if "Quỳnh" in name else None, name=name,
+                      subgroup="condiments", group=ProductGroup.FOOD)
+
+
+async def test_nuoc_mam_phu_quoc_is_fish_sauce_from_there_first_and_only_fish_sauce(
+    db: str, search: SearchClient
+) -> None:
+    await fish_sauce_market()
+    await reindex(search, today=TODAY)
+
+    for typed in ("nuoc mam phu quoc", "nước mắm Phú Quốc"):
+        found = await search_products(search, parse_product_query({"q": [typed]}), today=TODAY)
+        top = [hit.name for hit in found.hits[:5]]
+        assert top[0] == "Nước mắm truyền thống Hàm Ninh"
+        assert all(name.startswith("Nước mắm") for name in top), top
+        assert found.total == 6  # the jackfruit still comes, last: its text says "nước mắm"
+
+
+async def test_a_ward_name_is_a_place_never_a_producers_personal_name(
+    db: str, search: SearchClient
+) -> None:
+    person = await make_producer(name="Hộ kinh doanh Trần Phú Quốc", province_code=HANOI)
+    await product(producer=person, name="Nước mắm truyền thống Vạn Phần", subgroup="condiments",
+                  group=ProductGroup.FOOD, description="Nước mắm của hộ Trần Phú Quốc.")
+    island = await neutral_producer(province_code=AN_GIANG, ward_code=PHU_QUOC_WARD)
+    await product(producer=island, name="Nước mắm truyền thống Hàm Ninh", subgroup="condiments",
+                  group=ProductGroup.FOOD)
+    elsewhere = await neutral_producer(province_code=AN_GIANG)
+    await product(producer=elsewhere, name="Hồ tiêu Phú Quốc", subgroup="condiments",
+                  group=ProductGroup.FOOD)
+    await reindex(search, today=TODAY)
+
+    sauce = await search_products(search, parse_product_query({"q": ["nước mắm Phú Quốc"]}),
+                                  today=TODAY)
+    place = await search_products(search, parse_product_query({"q": ["phu quoc"]}), today=TODAY)
+
+    assert [hit.name for hit in sauce.hits] == ["Nước mắm truyền thống Hàm Ninh",
+                                                "Nước mắm truyền thống Vạn Phần"]
+    assert sorted(hit.name for hit in place.hits) == ["Hồ tiêu Phú Quốc",
+                                                      "Nước mắm truyền thống Hàm Ninh"]
+
+
+async def test_che_ha_giang_ranks_tea_named_after_ha_giang_first(db: str, search: SearchClient) -> None:
+    north = await neutral_producer(province_code=TUYEN_QUANG, ward_code=None)
+    for name in ("Chè xanh Mỹ Bằng", "Chè búp Yên Sơn", "Chè Shan tuyết Hà Giang"):
+        await product(producer=north, name=name)
+    await reindex(search, today=TODAY)
+
+    for typed in ("chè Hà Giang", "che ha giang"):
+        found = await search_products(search, parse_product_query({"q": [typed]}), today=TODAY)
+        assert found.hits[0].name == "Chè Shan tuyết Hà Giang"
+        assert found.total == 3
+
+
+async def test_place_matches_page_on_into_the_others_with_totals_and_facets_of_both(
+    db: str, search: SearchClient
+) -> None:
+    island = await neutral_producer(province_code=AN_GIANG, ward_code=PHU_QUOC_WARD)
+    for n in range(3):
+        await product(producer=island, name=f"Nước mắm Hàm Ninh {n}", subgroup="condiments",
+                      group=ProductGroup.FOOD)
+    for n in range(4):
+        await product(name=f"Nước mắm Nam Ô {n}", subgroup="condiments", group=ProductGroup.FOOD)
+    await reindex(search, today=TODAY)
+
+    pages = [await search_products(search, parse_product_query(
+        {"q": ["nuoc mam phu quoc"], "per_page": ["2"], "page": [str(n)]}), today=TODAY)
+        for n in (1, 2, 3, 4)]
+
+    names = [hit.name for page in pages for hit in page.hits]
+    assert sorted(names[:3]) == [f"Nước mắm Hàm Ninh {n}" for n in range(3)]
+    assert sorted(names[3:]) == [f"Nước mắm Nam Ô {n}" for n in range(4)]
+    assert {page.total for page in pages} == {7}
+    assert pages[0].facets["province"] == {str(AN_GIANG): 3, str(HANOI): 4}

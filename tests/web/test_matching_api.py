@@ -9,7 +9,10 @@ import httpx
 from matchmaking.demands.scoring import Reason
 from matchmaking.enums import BuyerKind
 from matchmaking.models import Account, Buyer, Demand, Match, SourcingShare
+from search.client import SearchClient
+from search.indexer import reindex
 from tests.factories import PASSWORD, make_account, make_product
+from tests.web.helpers import log_in
 
 
 async def bearer(client: httpx.AsyncClient, account: Account) -> dict[str, str]:
@@ -87,3 +90,31 @@ async def test_anonymous_gets_401(client: httpx.AsyncClient) -> None:
     _, demand, _ = await demand_with_matches()
     response = await client.get(f"/api/demands/{demand.id}/matches")
     assert response.status_code == 401
+
+
+async def test_near_misses_are_shown_apart_on_the_page_and_in_the_api(
+    client: httpx.AsyncClient, search: SearchClient
+) -> None:
+    owner = await make_account("buyer")
+    buyer = await Buyer.create(owner=owner, name="Siêu thị Xanh", kind=BuyerKind.SUPERMARKET,
+                               province_code=1)
+    demand = await Demand.create(
+        buyer=buyer, title="Cần 2 tấn chè xanh", group="beverages", subgroup="tea", min_stars=4,
+        quantity=2, unit="tấn", delivery_province_code=1,
+        needed_by=date.today() + timedelta(days=30), valid_until=date.today() + timedelta(days=20),
+    )
+    three = await make_product(name="Chè xanh La Bằng", stars=3)
+    await make_product(name="Chè xanh Tân Cương", stars=4)
+    await reindex(search, today=date.today())
+
+    response = await client.get(f"/api/demands/{demand.id}/near-misses",
+                                headers=await bearer(client, owner))
+
+    assert response.status_code == 200
+    assert [(m["product_id"], m["reasons"], m["codes"]) for m in response.json()] == [
+        (three.id, ["3 sao, cần 4 sao"], ["stars_short"])]
+    await log_in(client, owner.email)
+    page = await client.get(f"/buyer/demands/{demand.id}")
+    near = page.text.split('id="near-misses"')[1].split("</section>")[0]
+    assert "Chè xanh La Bằng" in near and "3 sao, cần 4 sao" in near
+    assert "Chè xanh Tân Cương" not in near

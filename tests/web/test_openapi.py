@@ -141,6 +141,7 @@ READERS = {
     "/api/products/{product_id}": None,
     "/api/demands/{demand_id}/matches": "buyer",
     "/api/demands/{demand_id}/sourcing": "buyer",
+    "/api/demands/{demand_id}/near-misses": "buyer",
     "/api/buyer/profile": "buyer",
     "/api/buyer/demands": "buyer",
     "/api/demands/{demand_id}": "buyer",

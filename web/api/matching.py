@@ -1,4 +1,5 @@
-"""The matching API: a demand's matched products and its consortium plan, for the demand's buyer."""
+"""The matching API: a demand's matched products, its near misses and its consortium plan, for
+the demand's buyer."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from starlette.routing import Route
 
 from config.i18n import current_language
 from matchmaking.demands.matches import MatchView, demand_matches, visible_demand
+from matchmaking.demands.near_misses import NearMiss, near_misses
 from matchmaking.demands.sourcing import demand_sourcing
 from web.api.openapi import UNAUTHENTICATED, operation
 from web.auth import current_account
@@ -72,7 +74,24 @@ async def get_sourcing(request: Request) -> Response:
     return JSONResponse(body)
 
 
+@operation(
+    summary="Near misses of one of the caller's demands: the product asked for, short of a rule",
+    tags=["matching"],
+    description="Products of the kind the demand asks for that fail its minimum stars "
+    "(certified on the needed-by date) or a required mark, nearest first, each with what it "
+    "lacks (reasons in the caller's language; codes: stars_short, uncertified, "
+    "certificate_lapses, no_mark). Worked out when asked, never ranked with the matches, and "
+    "their producers are not told. Empty when the demand sets no stars or marks, or when search "
+    "is down.",
+    responses={200: ("near misses", list[NearMiss]), 401: UNAUTHENTICATED, 404: NOT_THEIRS})
+async def get_near_misses(request: Request) -> Response:
+    demand = await visible_demand(current_account(request), int(request.path_params["demand_id"]))
+    found = await near_misses(request.app.state.search, demand, language=current_language())
+    return JSONResponse([asdict(m) for m in found])
+
+
 routes = [
     Route("/api/demands/{demand_id:int}/matches", get_matches, methods=["GET"]),
     Route("/api/demands/{demand_id:int}/sourcing", get_sourcing, methods=["GET"]),
+    Route("/api/demands/{demand_id:int}/near-misses", get_near_misses, methods=["GET"]),
 ]

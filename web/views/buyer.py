@@ -8,8 +8,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from config.i18n import current_language
 from matchmaking.clock import today_in_vietnam
 from matchmaking.demands import demands, quotes
+from matchmaking.demands.near_misses import near_misses
 from matchmaking.enums import BuyerKind, ProductGroup, QualityMark, Recurrence, Role
 from matchmaking.errors import NotFound, ValidationFailed
 from matchmaking.models import Demand
@@ -135,8 +137,11 @@ async def edit_demand(request: Request) -> Response:
 async def _page(request: Request, demand_id: int, problem: str = "",
                 status_code: int = 200) -> Response:
     overview = await quotes.demand_overview(current_account(request), demand_id)
+    # Apart from the matches: products of the kind asked for that miss a rule the buyer set.
+    near = await near_misses(request.app.state.search, overview.demand, language=current_language())
     return render(request, "buyer/demand.html", {"overview": overview, "demand": overview.demand,
-                                                 "problem": problem}, status_code=status_code)
+                                                 "near_misses": near, "problem": problem},
+                  status_code=status_code)
 
 
 async def demand_page(request: Request) -> Response:

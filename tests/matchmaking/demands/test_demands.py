@@ -265,3 +265,10 @@ async def test_a_target_1000_times_off_the_catalogue_is_questioned(db: str) -> N
     assert per_kg.price_unit == "kg"
     kept = await demands.post_demand(owner(buyer), {**data, "confirm_price": "1"}, today=TODAY)
     assert kept.max_price_vnd == 400_000 and kept.price_unit == "tấn"
+
+
+def test_stars_said_in_the_title_are_the_minimum_when_the_field_is_left_empty() -> None:
+    sentence = {**GOOD, "title": "can 1,5 tan che xanh loai 4 sao giao ha noi", "min_stars": ""}
+    assert demands.validate_demand(sentence, today=TODAY).min_stars == 4
+    assert demands.validate_demand({**sentence, "min_stars": "5"}, today=TODAY).min_stars == 5
+    assert demands.validate_demand({**GOOD, "min_stars": ""}, today=TODAY).min_stars is None

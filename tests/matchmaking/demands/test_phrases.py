@@ -36,3 +36,13 @@ def test_words_typed_with_diacritics_keep_their_meaning() -> None:
     assert understand("nấm hương").words == ("nấm", "hương")
     assert understand("Gạo ST25").words == ("Gạo", "ST25")
     assert understand("Trà Tân Cương").words == ("Trà",)
+
+
+def test_product_words_spelled_like_noise_stay_product_words() -> None:
+    # tỏi is not tới, đen not đến, phô not phố, sào not sao (stars), đắng not đang.
+    assert understand("Cần 2 tấn tỏi Lý Sơn").words == ("tỏi",)
+    assert understand("Cần 500 kg tỏi đen giao tới Hà Nội").words == ("tỏi", "đen")
+    assert understand("phô mai dê").words == ("phô", "mai", "dê")
+    assert understand("Cần yến sào đảo loại 4 sao").words == ("yến", "sào", "đảo")
+    assert understand("trà đắng Cao Bằng").words == ("trà", "đắng")
+    assert understand("can 2 tan toi giao toi ha noi").words == ()  # unaccented: ambiguous, noise

@@ -320,3 +320,12 @@ async def test_accepted_quotes_add_up_in_the_demands_unit(db: str) -> None:
     await quotes.accept_quote(await buyer_of(demand), quote.id)
     await demand.refresh_from_db()
     assert demand.status == DemandStatus.FULFILLED
+
+
+async def test_similar_groups_come_from_what_products_are_not_how_they_are_graded(db: str) -> None:
+    await make_product(name="Mắm tôm Hậu Lộc", group="food", subgroup="condiments")
+    await make_product(name="Chè Bát Tiên tôm nõn")  # tea graded "tôm nõn": no shrimp
+    demand = await make_demand(await make_buyer(), title="Cần 200 kg tôm hùm", group=None,
+                               subgroup=None)
+
+    assert await quotes.similar_subgroups(demand) == ["condiments"]
