@@ -9,6 +9,8 @@ from typing import Any
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
+from matchmaking.certificates.expiry import expiring_count
+from matchmaking.certificates.officer import pending_count
 from matchmaking.enums import (
     ApplicationStatus,
     DemandStatus,
@@ -52,6 +54,8 @@ class NextSteps:
     quotes_to_review: int = 0
     fairs_by_stage: dict[str, int] = field(default_factory=dict)
     accounts_by_role: dict[str, int] = field(default_factory=dict)
+    claims_pending: int = 0  # an officer's: star claims of its province waiting for the register
+    certificates_expiring: int = 0  # an officer's: verified certificates ending within 6 months
 
 
 async def _producer(producer: Producer | None, today: date) -> NextSteps:
@@ -105,6 +109,9 @@ async def next_steps(account: Account, *, today: date) -> NextSteps:
         stages = await _counted(Fair.filter(organiser_id=account.id), "status")
         by_stage = {s.value: stages.get(s.value, 0) for s in FairStatus}
         return NextSteps(role=Role.ORGANISER, fairs_by_stage=by_stage)
+    if account.role == Role.OFFICER:
+        return NextSteps(role=Role.OFFICER, claims_pending=await pending_count(account),
+                         certificates_expiring=await expiring_count(account, today=today))
     if account.role == Role.ADMIN:
         roles = await _counted(Account.all(), "role")
         by_role = {r.value: roles.get(r.value, 0) for r in Role}

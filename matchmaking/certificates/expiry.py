@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from config.i18n import gettext as _
@@ -81,15 +82,23 @@ class Expiring:
     expiry: date
 
 
+def _expiring(officer: Account | None, today: date, months: int) -> QuerySet[Product]:
+    query = Product.filter(verification=Verification.VERIFIED, verified_stars__gte=3,
+                           verified_expiry__gte=today,
+                           verified_expiry__lte=add_months(today, months))
+    scope = officer_scope(officer)
+    return query if scope is None else query.filter(producer__province_code=scope)
+
+
+async def expiring_count(officer: Account | None, *, today: date, months: int = 6) -> int:
+    """How many certificates expiring_certificates would list."""
+    return await _expiring(officer, today, months).count()
+
+
 async def expiring_certificates(officer: Account | None, *, today: date,
                                 months: int = 6) -> list[Expiring]:
     """Verified products of the officer's province (all for a national officer) whose
     certificate expires within `months`, soonest first."""
-    scope = officer_scope(officer)
-    query = Product.filter(verification=Verification.VERIFIED, verified_stars__gte=3,
-                           verified_expiry__gte=today,
-                           verified_expiry__lte=add_months(today, months))
-    if scope is not None:
-        query = query.filter(producer__province_code=scope)
-    found = await query.select_related("producer").order_by("verified_expiry", "id")
+    found = await _expiring(officer, today, months).select_related("producer") \
+        .order_by("verified_expiry", "id")
     return [Expiring(p, p.verified_expiry) for p in found if p.verified_expiry]

@@ -8,7 +8,8 @@ from starlette.applications import Starlette
 
 from matchmaking.models import Product
 from search.client import SearchClient
-from tests.factories import make_producer, make_product
+from tests.factories import make_account, make_producer, make_product
+from tests.web.helpers import log_in
 from web.app import create_app
 
 
@@ -124,3 +125,17 @@ async def test_stylesheet_link_carries_its_fingerprint_and_is_cached_for_a_year(
     assert fingerprinted.status_code == 200
     assert fingerprinted.headers["cache-control"] == "public, max-age=31536000, immutable"
     assert plain.headers["cache-control"] == "no-cache"
+
+
+async def test_officer_home_leads_to_the_queue_and_the_expiring_certificates(
+        client: httpx.AsyncClient) -> None:
+    officer = await make_account("officer", province_code=8)
+    await make_product(await make_producer(province_code=8), verification="pending")
+    await log_in(client, officer.email)
+
+    home = (await client.get("/")).text
+
+    assert re.search(r'id="step-claims">\s*<a href="[^"]*/officer#queue"><span class="figure">1</span>',
+                     home)
+    assert re.search(r'id="step-expiring">\s*<a href="[^"]*/officer#expiring"><span class="figure">0',
+                     home)

@@ -73,3 +73,19 @@ async def test_organiser_sees_its_fairs_by_stage_and_admin_sees_accounts_by_role
     admin = await make_account("admin")
     counts = (await next_steps(admin, today=TODAY)).accounts_by_role
     assert (counts["organiser"], counts["admin"], counts["producer"], counts["buyer"]) == (2, 1, 0, 0)
+
+
+async def test_officer_sees_its_provinces_pending_claims_and_expiring_certificates(db: str) -> None:
+    officer = await make_account("officer", province_code=8)
+    here, elsewhere = await make_producer(province_code=8), await make_producer(province_code=20)
+    await make_product(here, verification="pending")
+    await make_product(elsewhere, verification="pending")  # another province's officer's
+    for producer, months in ((here, 3), (here, 30), (elsewhere, 3)):
+        await make_product(producer, verification="verified", verified_stars=4,
+                           verified_expiry=TODAY + timedelta(days=30 * months))
+
+    steps = await next_steps(officer, today=TODAY)
+
+    assert (steps.role, steps.claims_pending, steps.certificates_expiring) == ("officer", 1, 1)
+    national = await next_steps(await make_account("officer"), today=TODAY)
+    assert (national.claims_pending, national.certificates_expiring) == (2, 2)
