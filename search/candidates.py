@@ -20,12 +20,14 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from matchmaking.enums import ProductStatus
+from matchmaking.places import fold
 from search import products
 from search.client import SearchClient
 from search.products import expiry_day
@@ -56,6 +58,7 @@ class Candidate:
     product_id: int
     relevance: float
     matched_words: int = 0
+    name: str = ""
 
 
 def required_words(count: int) -> int:
@@ -98,8 +101,36 @@ def _query(uid: str, q: str, filter_: list[str], limit: int) -> dict[str, Any]:
         "indexUid": uid, "q": q, "filter": filter_, "limit": limit, "matchingStrategy": "last",
         # What the product is and where it is from; a producer's name is no product word.
         "attributesToSearchOn": SEARCH_ON,
-        "attributesToRetrieve": ["id"], "showRankingScore": True, "showRankingScoreDetails": True,
+        "attributesToRetrieve": ["id", "name"], "showRankingScore": True,
+        "showRankingScoreDetails": True,
     }
+
+
+_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
+
+
+def _tone_apart(word: str) -> tuple[str, str]:
+    """A word as (its letters without the tone mark, the tone mark): "hoà" and "hòa" are one."""
+    marks = unicodedata.normalize("NFD", word.lower())
+    return (unicodedata.normalize("NFC", "".join(c for c in marks if c not in _TONES)),
+            "".join(c for c in marks if c in _TONES))
+
+
+def mistoned(words: Sequence[str], name: str) -> bool:
+    """Whether the product's name has a word the buyer typed with its diacritics only as another
+    word with the same letters: Meilisearch compares without diacritics, so "cá hồi" (salmon)
+    finds "Cà phê … Hội Sơn", and "thịt cừu" (lamb) "Ruốc thịt Khả Cửu". A word typed without
+    diacritics, or not in the name at all (found in the description, or by a synonym), tells
+    nothing."""
+    named = [_tone_apart(w) for w in re.findall(r"[^\W_]+", name)]
+    for word in words:
+        if fold(word) == word.lower():
+            continue
+        typed = _tone_apart(word)
+        same_letters = [w for w in named if fold(w[0]) == fold(typed[0])]
+        if same_letters and typed not in same_letters:
+            return True
+    return False
 
 
 CLOSE = 0.5  # proximity score of words next to each other in one attribute (0.25: far apart)
@@ -130,7 +161,8 @@ async def _send(client: SearchClient, queries: list[dict[str, Any]]) -> list[lis
         async with gate:
             results = await client.multi_search(chunk)
         return [
-            [Candidate(int(hit["id"]), float(hit.get("_rankingScore", 0.0)), _matching_words(hit))
+            [Candidate(int(hit["id"]), float(hit.get("_rankingScore", 0.0)), _matching_words(hit),
+                       str(hit.get("name") or ""))
              for hit in result["hits"]]
             for result in results
         ]
@@ -167,5 +199,6 @@ async def find_candidates(
     found: dict[int, list[Candidate]] = {r.demand_id: [] for r in requests}
     for (request, q, need), hits in zip(searched, answers, strict=True):
         found[request.demand_id] = [c if q else Candidate(c.product_id, 0.0) for c in hits
-                                    if c.matched_words >= need]
+                                    if c.matched_words >= need
+                                    and not mistoned(request.words[:need], c.name)]
     return found

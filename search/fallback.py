@@ -190,7 +190,7 @@ async def database_search(query: ProductQuery, *, today: date) -> ProductResults
         .limit(MAX_CANDIDATES)
     )
     # A ward's name is no product word here either; the place match is the index's alone.
-    patterns = _patterns(place_match(query.q, query.place, query.province)[0])
+    patterns = _patterns(place_match(query.q, query.place, query.province).words)
     wanted = {mark.value for mark in query.marks}
     found = [
         product for product in candidates

@@ -15,16 +15,25 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import Any
+from typing import Any, NamedTuple
 
 from matchmaking.places import fold, named_places, short_province_name
 from search import products
 from search.client import SearchClient
 
 
-def place_match(q: str, place: str | None, province: int | None) -> tuple[str, tuple[str, ...]]:
-    """The words to search and the folded places to match first, from the search text, the old
-    province name read as a filter (`place`) and that filter's `province`."""
+class PlaceMatch(NamedTuple):
+    """A search text taken apart: the words to search, the folded places to match first, and
+    the ward names as typed (for the page to say so)."""
+
+    words: str
+    keys: tuple[str, ...]
+    wards: tuple[str, ...]
+
+
+def place_match(q: str, place: str | None, province: int | None) -> PlaceMatch:
+    """The search text's product words and places, with the old province name read as a filter
+    (`place`) and that filter's `province`."""
     typed = q.split()
     found = [(start, length, key) for start, length, kind, key, _ in named_places(typed)
              if kind == "ward"]
@@ -33,7 +42,8 @@ def place_match(q: str, place: str | None, province: int | None) -> tuple[str, t
     if place and province is not None and fold(place) != fold(short_province_name(province)):
         keys.append(fold(place))
     words = " ".join(word for i, word in enumerate(typed) if i not in taken)
-    return words, tuple(dict.fromkeys(keys))
+    wards = tuple(" ".join(typed[start:start + length]) for start, length, _ in found)
+    return PlaceMatch(words, tuple(dict.fromkeys(keys)), wards)
 
 
 def _near(keys: tuple[str, ...]) -> str:

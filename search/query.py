@@ -433,14 +433,17 @@ async def search_products(client: SearchClient, query: ProductQuery, *, today: d
 
     Raises search.errors.SearchUnavailable (or another SearchError) when Meilisearch fails.
     """
-    words, keys = place_match(query.q, query.place, query.province)
+    placed = place_match(query.q, query.place, query.province)
     request = search_request(query, today)
-    answer = await (search_placed(client, words, keys, request) if keys
+    answer = await (search_placed(client, placed.words, placed.keys, request) if placed.keys
                     else client.search(products.INDEX, query.q, request))
+    notes = [_("“%(place)s” is a place: products from there, or named after it, come first.")
+             % {"place": ward} for ward in placed.wards]
     return ProductResults(
         hits=[_hit(raw, today) for raw in answer.get("hits", [])],
         total=int(answer.get("totalHits", 0)),
         facets=_facets(answer.get("facetDistribution") or {}),
         page=query.page,
         per_page=query.per_page,
+        notes=notes,
     )

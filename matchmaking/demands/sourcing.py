@@ -210,9 +210,14 @@ class SourcingView:
     shortfall: float
 
     @property
+    def producers(self) -> int:
+        """How many producers the shares come from (one may take part with several products)."""
+        return len({share.producer_id for share in self.shares})
+
+    @property
     def consortium(self) -> bool:
         """Several producers together: no single one has the capacity."""
-        return len(self.shares) > 1
+        return self.producers > 1
 
 
 async def demand_sourcing(demand: Demand) -> SourcingView:

@@ -311,6 +311,9 @@ async def test_nuoc_mam_phu_quoc_is_fish_sauce_from_there_first_and_only_fish_sa
         assert top[0] == "Nước mắm truyền thống Hàm Ninh"
         assert all(name.startswith("Nước mắm") for name in top), top
         assert found.total == 6  # the jackfruit still comes, last: its text says "nước mắm"
+        place = typed.split(maxsplit=2)[2]
+        assert found.notes == [f"“{place}” là địa danh: sản phẩm từ nơi đó, hoặc mang tên nơi "
+                               "đó, được xếp trước."]
 
 
 async def test_a_ward_name_is_a_place_never_a_producers_personal_name(

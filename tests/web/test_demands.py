@@ -275,3 +275,21 @@ async def test_every_demand_api_route_is_documented(client: httpx.AsyncClient) -
     ]:
         assert paths[path][method]["summary"], (path, method)
         assert "422" in paths[path][method]["responses"] or method == "get", (path, method)
+
+
+async def test_the_page_counts_producers_not_products_in_a_plan(client: httpx.AsyncClient) -> None:
+    _, buyer = await as_buyer(client)
+    demand = await make_demand(buyer, quantity=2000)
+    one = await make_producer(name="HTX Chè Quê Hương")
+    for name, quantity in (("Chè xanh đặc biệt", 360), ("Chè xanh tôm nõn", 350)):
+        product = await make_product(one, name=name)
+        await SourcingShare.create(demand=demand, product=product, quantity=quantity, score=0.9)
+
+    alone = await client.get(f"/buyer/demands/{demand.id}")
+    other = await make_product(await make_producer(name="HTX Chè Tân Cương"), name="Chè Tân Cương")
+    await SourcingShare.create(demand=demand, product=other, quantity=500, score=0.8)
+    together = await client.get(f"/buyer/demands/{demand.id}")
+
+    assert "Chủ thể này cung ứng được 710 trên 2.000 kg." in alone.text
+    assert "2 chủ thể này cùng nhau cung ứng được 1.210 trên 2.000 kg." in together.text
+    assert "Còn thiếu" in together.text and "790 kg" in together.text
