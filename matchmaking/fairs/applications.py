@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -54,6 +54,30 @@ def product_problem(fair: Fair, product: Product) -> str | None:
 
 
 
+
+
+def edit_preferences(preferences: Sequence[str], booths: Collection[str], *, add: str = "",
+                     remove: str = "", up: str = "") -> list[str]:
+    """The preferred booths after one tap on the plan: `add` one as the last choice, `remove`
+    one, or move one `up` a place. ValidationFailed (under `preferences`) for a booth the fair
+    does not have, or a choice beyond the sixth."""
+    chosen = _codes(list(preferences))
+    code = (add or remove or up).strip()
+    if code not in booths:
+        raise ValidationFailed({"preferences": _("This fair has no booth {codes}.").format(
+            codes=code or "—")})
+    if add and code not in chosen:
+        if len(chosen) >= MAX_PREFERENCES:
+            raise ValidationFailed({"preferences": _(
+                "You have chosen {n} booths already: remove one to choose another.").format(
+                n=MAX_PREFERENCES)})
+        chosen.append(code)
+    elif remove and code in chosen:
+        chosen.remove(code)
+    elif up and code in chosen[1:]:
+        at = chosen.index(code)
+        chosen[at - 1], chosen[at] = chosen[at], chosen[at - 1]
+    return chosen
 
 
 def _ids(value: object) -> list[int] | None:
