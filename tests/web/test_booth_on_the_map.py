@@ -92,6 +92,12 @@ async def test_plan_greys_out_zones_the_ticked_products_may_not_use(
     closed = re.findall(r'class="booth zone-food state-free kind-\w+ mark-closed"', page.text)
     assert len(closed) == 2
     assert 'name="add" value="A-01"' not in page.text and 'name="add" value="A-03"' in page.text
+    first = await client.get(f"/fairs/{fair.id}/apply")  # nothing ticked: any product's zones
+    assert 'name="add" value="A-01"' not in first.text and 'name="add" value="A-03"' in first.text
+    refused = await post_form(client, f"/fairs/{fair.id}/apply",
+                              {"products": [str(product_id)], "add": "A-01"})
+    assert refused.status_code == 422 and "A-01" in refused.text
+    assert PREFS.findall(refused.text) == []
 
 
 async def _allocated(client: httpx.AsyncClient) -> tuple[Fair, BoothApplication, BoothApplication]:

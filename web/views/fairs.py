@@ -15,7 +15,6 @@ from matchmaking.errors import ValidationFailed
 from matchmaking.fairs import applications as fairs_applications
 from matchmaking.fairs import changes as fairs_changes
 from matchmaking.fairs import fairs
-from matchmaking.fairs import layout as fairs_layout
 from matchmaking.fairs import pages as fairs_pages
 from matchmaking.fairs import plan as fairs_plan
 from matchmaking.fairs.policy import zones_for
@@ -86,9 +85,9 @@ async def directory_csv(request: Request) -> Response:
 
 async def _apply_form(request: Request, fair: Fair, form: FormState | None = None,
                       chosen: list[str] | None = None, preferences: list[str] | None = None,
-                      status_code: int = 200) -> Response:
+                      status_code: int = 200, page: fairs_pages.ApplyForm | None = None) -> Response:
     """The form; without `form` it shows the producer's current application, if any."""
-    page = await fairs_pages.apply_form(current_account(request), fair, now=now_utc())
+    page = page or await fairs_pages.apply_form(current_account(request), fair, now=now_utc())
     if form is None:
         application = page.application
         form = FormState({"booths_wanted": str(application.booths_wanted if application else 1)})
@@ -96,7 +95,8 @@ async def _apply_form(request: Request, fair: Fair, form: FormState | None = Non
     preferences = preferences or []
     by_code = {booth.code: booth for booth in page.booths}
     ticked = [p for p in page.products if str(p.id) in (chosen or [])]
-    zones = zones_for(ticked) if ticked else None
+    zones = fairs_applications.possible_zones(
+        ticked, [p for p in page.products if page.problems.get(p.id) is None])
     return render(request, "fairs/apply.html", {
         "fair": fair, "form": form, "products": page.products, "problems": page.problems,
         "chosen": chosen or [], "preferences": [by_code[c] for c in preferences if c in by_code],
@@ -137,13 +137,17 @@ async def _edit_preferences(request: Request, fair: Fair, data: dict[str, Any],
     if tap.get("add") == "":
         tap["add"] = str(form.get("add_code", ""))
     state = FormState({"booths_wanted": data["booths_wanted"]})
-    codes = [booth.code for booth in await fairs_layout.booths_of(fair)]
+    page = await fairs_pages.apply_form(current_account(request), fair, now=now_utc())
+    ticked = [p for p in page.products if str(p.id) in data["products"]]
     try:
-        preferences = fairs_applications.edit_preferences(data["preferences"], codes, **tap)
+        preferences = fairs_applications.edit_preferences(
+            data["preferences"], {booth.code: booth.zone for booth in page.booths}, **tap,
+            allowed=zones_for(ticked) if ticked else None)
     except ValidationFailed as exc:
         state = FormState({"booths_wanted": data["booths_wanted"]}, exc.errors)
-        return await _apply_form(request, fair, state, data["products"], data["preferences"], 422)
-    return await _apply_form(request, fair, state, data["products"], preferences)
+        return await _apply_form(request, fair, state, data["products"], data["preferences"], 422,
+                                 page)
+    return await _apply_form(request, fair, state, data["products"], preferences, page=page)
 
 
 async def withdraw(request: Request) -> Response:
