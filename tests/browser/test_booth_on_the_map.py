@@ -9,25 +9,20 @@ Screenshots go to var/screenshots/ (or OCOP_SCREENSHOTS).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browser.serving import BROWSER_ARGS, CHROMIUM, ocop_server
+from tests.browser.phone import Visit
+from tests.browser.serving import CHROMIUM, ocop_server
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="make test installs Debian's chromium"),
 ]
 
-PHONE = {"width": 390, "height": 844}
-PASSWORD = "ocop-demo-2026"
-CSP_WATCH = """window.__csp = [];
-document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective));"""
-SHOTS = Path(os.environ.get("OCOP_SCREENSHOTS", Path(__file__).parents[2] / "var" / "screenshots"))
 # The on-screen size of a booth code: its font size times the scale the SVG is drawn at.
 LABEL_PX = """() => {
   const text = document.querySelector('.floor-plan .booth text');
@@ -38,32 +33,6 @@ LABEL_PX = """() => {
 CHOSEN = "() => [...document.querySelectorAll('.chosen-booths input')].map(i => i.value)"
 
 
-class Phone:
-    """One logged-in phone: records console errors and CSP violations, takes screenshots."""
-
-    def __init__(self, browser: Any, server: str, email: str, name: str) -> None:
-        self.name, self.problems = name, list[str]()
-        context = browser.new_context(viewport=PHONE, locale="vi-VN")
-        context.on("console", lambda m: m.type == "error" and self.problems.append(m.text))
-        context.on("weberror", lambda e: self.problems.append(f"script: {e.error}"))
-        context.add_init_script(CSP_WATCH)
-        context.set_default_timeout(10_000)
-        self.page = context.new_page()
-        self.page.goto(f"{server}/login")
-        self.page.fill("#f-email", email)
-        self.page.fill("#f-password", PASSWORD)
-        self.page.click("button[type=submit].primary")
-
-    def check(self, step: str) -> None:
-        """The open page fits the phone, cleanly; its screenshot is saved."""
-        page = self.page
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"map-{self.name}-{step}.png"), full_page=True)
-        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], page.url
-        assert page.evaluate("window.__csp.length") == 0, page.url
-        assert self.problems == [], (page.url, self.problems)
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     seed = ["--products", "40", "--buyers", "2", "--demands", "2"]
@@ -71,73 +40,79 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-def test_producer_picks_booths_on_the_map_and_organiser_moves_it(server: str) -> None:
-    from playwright.sync_api import expect, sync_playwright
+def test_producer_picks_booths_on_the_map_and_organiser_moves_it(server: str, browser: Any) -> None:
+    from playwright.sync_api import expect
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        try:
-            producer = Phone(browser, server, "htx@ocop.demo", "producer")
-            page = producer.page
-            page.goto(f"{server}/fairs")
-            page.locator("main td a[href*='/fairs/']").first.click()
-            fair_url = page.url.split("?")[0].rstrip("/")
-            page.locator("a.button.primary[href$='/apply']").click()
-            assert page.evaluate(LABEL_PX) >= 12
-            producer.check("apply")
-            # Tick the products the fair admits (no warning under them), then tap booths.
-            for box in page.locator("label.check:not(:has(+ p.help)) input[name=products]").all():
-                box.check()
-            free = "g.booth:not(.mark-closed):not(.mark-chosen) button[name=add]"
-            first, second = page.locator(free).nth(0), page.locator(free).nth(3)
-            first_code, second_code = first.get_attribute("value"), second.get_attribute("value")
-            first.click()
-            page.locator(f"#cell-{second_code}").click()
-            assert page.evaluate(CHOSEN) == [first_code, second_code]
-            expect(page.locator("input[name=products]:checked").first).to_be_checked()
-            producer.check("two-booths-tapped")
-            page.locator(f".chosen-booths button[name=up][value='{second_code}']").click()
-            assert page.evaluate(CHOSEN) == [second_code, first_code]
-            page.click("form.apply-form > .actions button.primary")
-            expect(page.locator(".alert-ok")).to_be_visible()
-            producer.check("applied")
+    producer, organiser = Visit(browser, server, "map-producer"), Visit(browser, server, "map-organiser")
+    try:
+        producer.log_in("htx@ocop.demo")
+        page = producer.page
+        page.goto(f"{server}/fairs")
+        page.locator("main td a[href*='/fairs/']").first.click()
+        fair_url = page.url.split("?")[0].rstrip("/")
+        page.locator("a.button.primary[href$='/apply']").click()
+        assert page.evaluate(LABEL_PX) >= 12
+        assert producer.check("apply") == []
+        # Tick the products the fair admits (no warning under them), then tap booths.
+        for box in page.locator("label.check:not(:has(+ p.help)) input[name=products]").all():
+            box.check()
+        free = "g.booth:not(.mark-closed):not(.mark-chosen) button[name=add]"
+        first, second = page.locator(free).nth(0), page.locator(free).nth(3)
+        first_code, second_code = first.get_attribute("value"), second.get_attribute("value")
+        first.click()
+        page.locator(f"#cell-{second_code}").click()
+        assert page.evaluate(CHOSEN) == [first_code, second_code]
+        expect(page.locator("input[name=products]:checked").first).to_be_checked()
+        assert producer.check("two-booths-tapped") == []
+        page.locator(f".chosen-booths button[name=up][value='{second_code}']").click()
+        assert page.evaluate(CHOSEN) == [second_code, first_code]
+        page.click("form.apply-form > .actions button.primary")
+        expect(page.locator(".alert-ok")).to_be_visible()
+        assert producer.check("applied") == []
 
-            organiser = Phone(browser, server, "btc@ocop.demo", "organiser")
-            page = organiser.page
-            page.goto(fair_url.replace("/fairs/", "/organiser/fairs/"))
-            page.locator("form[action$='/close'] button").click()
-            expect(page.locator(".alert-ok")).to_be_visible()
-            organiser.check("draft-allocation")
-            page.locator("a[href$='/allocation/plan']").first.click()
-            organiser.check("move-pick-exhibitor")
-            held = page.locator("a.booth.state-assigned").first
-            held_code = held.get_attribute("id").removeprefix("cell-")
-            held.click()
-            expect(page.locator("#move h2")).to_be_visible()
-            target = page.locator("a.booth.state-free:not(.mark-closed)").first
-            target_code = target.get_attribute("id").removeprefix("cell-")
-            assert target_code != held_code
-            target.click()
-            organiser.check("move-picked")
-            page.locator("#move button.primary").click()
-            expect(page.locator(".alert-ok")).to_contain_text(target_code)
-            expect(page.locator(f"a.booth.state-assigned#cell-{target_code}")).to_be_visible()
-            organiser.check("moved")
-            page.locator("a[href$='/allocation']").last.click()
-            expect(page.locator(".badge-warn").first).to_be_visible()  # still a draft to review
-            expect(page.locator("main table").first).to_contain_text(target_code)
-            page.locator("form[action$='/allocation/publish'] button").click()
-            organiser.check("published")
+        organiser.log_in("btc@ocop.demo")
+        page = organiser.page
+        page.goto(fair_url.replace("/fairs/", "/organiser/fairs/"))
+        page.locator("form[action$='/close'] button").click()
+        expect(page.locator(".alert-ok")).to_be_visible()
+        assert organiser.check("draft-allocation") == []
+        page.locator("a[href$='/allocation/plan']").first.click()
+        assert organiser.check("move-pick-exhibitor") == []
+        held = page.locator("a.booth.state-assigned").first
+        held_code = held.get_attribute("id").removeprefix("cell-")
+        held.click()
+        expect(page.locator("#move h2")).to_be_visible()
+        target = page.locator("a.booth.state-free:not(.mark-closed)").first
+        target_code = target.get_attribute("id").removeprefix("cell-")
+        assert target_code != held_code
+        target.click()
+        assert organiser.check("move-picked") == []
+        page.locator("#move button.primary").click()
+        expect(page.locator(".alert-ok")).to_contain_text(target_code)
+        expect(page.locator(f"a.booth.state-assigned#cell-{target_code}")).to_be_visible()
+        assert organiser.check("moved") == []
+        page.locator("a[href$='/allocation']").last.click()
+        expect(page.locator(".badge-warn").first).to_be_visible()  # still a draft to review
+        expect(page.locator("main table").first).to_contain_text(target_code)
+        page.locator("form[action$='/allocation/publish'] button").click()
+        assert organiser.check("published") == []
 
-            page = producer.page
-            page.goto(f"{fair_url}/plan")
-            assert page.evaluate(LABEL_PX) >= 12
-            mine = page.locator("a.booth.state-yours")
-            expect(mine).to_have_count(1)
-            producer.check("plan-with-my-booth")
-            mine.click()
-            expect(page.locator("h1")).to_contain_text(target_code)
-            expect(page.locator(".booth-products a").first).to_be_visible()
-            producer.check("my-booth")
-        finally:
-            browser.close()
+        page = producer.page
+        page.goto(f"{fair_url}/plan")
+        assert page.evaluate(LABEL_PX) >= 12
+        mine = page.locator("a.booth.state-yours")
+        expect(mine).to_have_count(1)
+        assert producer.check("plan-with-my-booth") == []
+        page.click("label[for=plan-zoom-large]")
+        assert page.evaluate(LABEL_PX) >= 17
+        page.click("label[for=plan-zoom-fit]")
+        fit = page.evaluate("document.querySelector('.plan-scroll svg').getBoundingClientRect().width")
+        assert fit <= 390
+        page.click("label[for=plan-zoom-normal]")
+        mine.click()
+        expect(page.locator("h1")).to_contain_text(target_code)
+        expect(page.locator(".booth-products a").first).to_be_visible()
+        assert producer.check("my-booth") == []
+    finally:
+        producer.close()
+        organiser.close()
