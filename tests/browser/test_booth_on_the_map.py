@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.phone import Visit
+from tests.browser.phone import PHONE, Visit
 from tests.browser.serving import CHROMIUM, ocop_server
 
 pytestmark = [
@@ -109,10 +109,24 @@ def test_producer_picks_booths_on_the_map_and_organiser_moves_it(server: str, br
         fit = page.evaluate("document.querySelector('.plan-scroll svg').getBoundingClientRect().width")
         assert fit <= 390
         page.click("label[for=plan-zoom-normal]")
-        mine.click()
-        expect(page.locator("h1")).to_contain_text(target_code)
-        expect(page.locator(".booth-products a").first).to_be_visible()
+        mine.click()  # with script, its panel opens in a sheet over the plan
+        sheet = page.locator(".booth-sheet")
+        expect(sheet.locator("h1")).to_contain_text(target_code)
+        expect(sheet.locator(".booth-products a").first).to_be_visible()
+        assert page.url.endswith("/plan")
+        assert producer.check("my-booth-sheet") == []
+        sheet.locator(".sheet-bar a").click()
+        expect(page.locator("main h1")).to_contain_text(target_code)
         assert producer.check("my-booth") == []
+
+        plain = browser.new_context(viewport=PHONE, java_script_enabled=False)
+        try:  # without script the booth is a plain link to its panel
+            bare = plain.new_page()
+            bare.goto(f"{fair_url}/plan")
+            bare.locator(f"a.booth.state-assigned[href$='/booths/{target_code}']").click()
+            expect(bare.locator("main h1")).to_contain_text(target_code)
+        finally:
+            plain.close()
     finally:
         producer.close()
         organiser.close()
