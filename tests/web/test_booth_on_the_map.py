@@ -183,3 +183,25 @@ async def test_booth_panel_names_the_exhibitor_and_links_its_products(
     assert f'/producers/{producer.id}">{producer.name}</a>' in panel.text
     assert f'/products/{product.id}">{product.name}</a>' in panel.text
     assert f"?exhibitor={one.id}" in panel.text  # the organiser may move it from here
+
+
+async def test_an_exhibitor_wanting_two_booths_is_moved_by_two_taps(
+        client: httpx.AsyncClient) -> None:
+    organiser = await make_account("organiser")
+    await log_in(client, organiser.email)
+    fair = await make_fair(organiser)
+    await lay_out(fair, rows=1, columns=6)
+    pair = await make_applicant(fair, booths=2, preferences=["A-01"])
+    await run_allocation(organiser, fair, time_limit=2, now=AFTER_CLOSE)
+    base = f"/organiser/fairs/{fair.id}/allocation/plan"
+    one = await client.get(f"{base}?exhibitor={pair.id}&pick=A-04")
+    assert one.status_code == 200 and 'name="booths"' not in one.text  # one more to tap
+    assert f'href="{base}?exhibitor={pair.id}&amp;pick=A-04%2CA-05#cell-A-05"' in one.text
+    two = await client.get(f"{base}?exhibitor={pair.id}&pick=A-04,A-05")
+    assert 'name="booths" value="A-04, A-05"' in two.text
+    # a third tap lets the oldest pick go; tapping a picked booth takes it back
+    assert f'href="{base}?exhibitor={pair.id}&amp;pick=A-05%2CA-06#cell-A-06"' in two.text
+    assert f'href="{base}?exhibitor={pair.id}&amp;pick=A-05#cell-A-04"' in two.text
+    moved = await post_form(client, base, {"exhibitor": str(pair.id), "booths": "A-04, A-05"})
+    assert moved.status_code == 303
+    assert (await assigned_codes(fair))[pair.id] == ["A-04", "A-05"]
