@@ -43,7 +43,7 @@ from web.middleware import (
 from web.static_files import STATIC_DIR, FingerprintedStaticFiles
 from web.templating import make_templates
 from web.urls import UrlTable
-from web.views import accounts, admin, fair_admin, home, imports, producer
+from web.views import accounts, admin, fair_admin, fair_moves, home, imports, producer
 from web.views import buyer as buyer_views
 from web.views import certificates as certificate_views
 from web.views import demands as demand_views
@@ -88,6 +88,7 @@ def routes(settings: Settings) -> list[BaseRoute]:
         *certificate_views.routes,
         *fair_views.routes,
         *fair_admin.routes,
+        *fair_moves.routes,
         *api_fairs.routes,
         *openapi.routes,
         Mount("/static", FingerprintedStaticFiles(directory=STATIC_DIR), name="static"),

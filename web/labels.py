@@ -280,9 +280,13 @@ def zone_label(zone: str) -> str:
 def booth_state_label(state: str) -> str:
     labels = {
         "free": _("Free"),
-        "assigned": _("Assigned"),
+        "assigned": _("Taken by an exhibitor"),
         "wanted": _("Free, wanted by an applicant"),
         "yours": _("Your booth"),
+        "chosen": _("Your choice, numbered in order"),
+        "moving": _("Booths of the exhibitor you move"),
+        "picked": _("Its new booths"),
+        "closed": _("Not in a zone for these products"),
     }
     return labels.get(str(state), str(state))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -54,6 +54,45 @@ def product_problem(fair: Fair, product: Product) -> str | None:
 
 
 
+
+
+def edit_preferences(preferences: Sequence[str], zones_of: Mapping[str, str], *, add: str = "",
+                     remove: str = "", up: str = "",
+                     allowed: Collection[str] | None = None) -> list[str]:
+    """The preferred booths after one tap on the plan: `add` one as the last choice, `remove`
+    one, or move one `up` a place. `zones_of` maps the fair's booth codes to their zones;
+    `allowed`, if given, are the zones the ticked products may use. ValidationFailed (under
+    `preferences`) for a booth the fair does not have, one outside `allowed`, or a seventh."""
+    chosen = _codes(list(preferences))
+    code = (add or remove or up).strip()
+    if code not in zones_of:
+        raise ValidationFailed({"preferences": _("This fair has no booth {codes}.").format(
+            codes=code or "—")})
+    if add and code not in chosen:
+        if allowed is not None and zones_of[code] not in allowed:
+            raise ValidationFailed({"preferences": _(
+                "Booths {codes} are in zones your products may not use.").format(codes=code)})
+        if len(chosen) >= MAX_PREFERENCES:
+            raise ValidationFailed({"preferences": _(
+                "You have chosen {n} booths already: remove one to choose another.").format(
+                n=MAX_PREFERENCES)})
+        chosen.append(code)
+    elif remove and code in chosen:
+        chosen.remove(code)
+    elif up and code in chosen[1:]:
+        at = chosen.index(code)
+        chosen[at - 1], chosen[at] = chosen[at], chosen[at - 1]
+    return chosen
+
+
+def possible_zones(ticked: Sequence[Product], usable: Sequence[Product]) -> list[str] | None:
+    """The zones the plan leaves open: those of the ticked products or, before any is ticked,
+    every zone one of the usable products may use (None: no product to go by)."""
+    if ticked:
+        return zones_for(ticked)
+    if not usable:
+        return None
+    return sorted({zone for product in usable for zone in zones_for([product])})
 
 
 def _ids(value: object) -> list[int] | None:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import cast
 
 from config.i18n import gettext as _
@@ -53,6 +53,12 @@ class BoothCell:
     w: int
     h: int
     exhibitor: str = ""
+    holder_id: int | None = None  # the application holding it, when assignments are visible
+    # What the page marks on top of the state: chosen (a preference in the producer's draft),
+    # moving (the exhibitor the organiser moves), picked (its new booths), closed (a zone its
+    # products may not use); `rank` numbers chosen and picked booths.
+    mark: str = ""
+    rank: int = 0
 
     @property
     def label_x(self) -> int:
@@ -61,6 +67,10 @@ class BoothCell:
     @property
     def label_y(self) -> int:
         return self.y + self.h // 2 + 4
+
+    @property
+    def taken(self) -> bool:
+        return self.state in ("assigned", "yours")
 
 
 @dataclass(frozen=True)
@@ -77,6 +87,38 @@ class FloorPlan:
     shows_assignments: bool
     draft: bool
     zones: list[str] = field(default_factory=list)
+
+    @property
+    def shown(self) -> set[str]:
+        """The states and marks some booth of the plan has, for the legend."""
+        return {item for hall in self.halls for cell in hall.cells for item in (cell.state, cell.mark)}
+
+    def marked(self, mark: Callable[[BoothCell], tuple[str, int] | None]) -> FloorPlan:
+        """The same plan with `mark(cell)` = (mark, rank) put on the cells it names."""
+        halls = []
+        for hall in self.halls:
+            cells = []
+            for cell in hall.cells:
+                found = mark(cell)
+                cells.append(cell if found is None else replace(cell, mark=found[0], rank=found[1]))
+            halls.append(replace(hall, cells=cells))
+        return replace(self, halls=halls)
+
+
+def mark_preferences(plan: FloorPlan, preferences: Sequence[str],
+                     zones: Sequence[str] | None = None) -> FloorPlan:
+    """The plan with the producer's preferred booths marked `chosen`, numbered in order, and,
+    given the `zones` its products may use, the free booths elsewhere marked `closed`."""
+    rank = {code: n for n, code in enumerate(preferences, start=1)}
+
+    def mark(cell: BoothCell) -> tuple[str, int] | None:
+        if cell.code in rank:
+            return "chosen", rank[cell.code]
+        if zones is not None and not cell.taken and cell.zone not in zones:
+            return "closed", 0
+        return None
+
+    return plan.marked(mark)
 
 
 async def _holders(fair: Fair) -> dict[int, BoothApplication]:
@@ -111,7 +153,8 @@ async def floor_plan(fair: Fair, actor: Account | None) -> FloorPlan:
             cells.append(BoothCell(
                 code=booth.code, zone=booth.zone, kind=str(booth.kind), state=state,
                 x=MARGIN + booth.x * SCALE, y=MARGIN + booth.y * SCALE,
-                w=booth.w * SCALE, h=booth.h * SCALE, exhibitor=exhibitor))
+                w=booth.w * SCALE, h=booth.h * SCALE, exhibitor=exhibitor,
+                holder_id=holder.id if holder is not None else None))
         plans.append(HallPlan(hall.name, hall.width * SCALE + 2 * MARGIN,
                               hall.height * SCALE + 2 * MARGIN, cells))
     zones = sorted({b.zone for b in booths})
@@ -127,6 +170,7 @@ class BoothPanel:
     stars: int | None
     application: BoothApplication | None
     wanted_by: int
+    photos: dict[int, ProductImage] = field(default_factory=dict)  # of published products
 
 
 def best_stars(fair: Fair, products: list[Product]) -> int | None:
@@ -152,7 +196,9 @@ async def booth_panel(fair: Fair, code: str, actor: Account | None) -> BoothPane
         wanted_by = sum(1 for p in preferences if code in p)
     return BoothPanel(booth=booth, hall=booth.hall.name,
                       exhibitor=producer_of(holder) if holder else None, products=products,
-                      stars=best_stars(fair, products), application=holder, wanted_by=wanted_by)
+                      stars=best_stars(fair, products), application=holder, wanted_by=wanted_by,
+                      photos=await first_photos(
+                          [p.id for p in products if p.status == ProductStatus.PUBLISHED]))
 
 
 @dataclass(frozen=True)

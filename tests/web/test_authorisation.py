@@ -46,6 +46,7 @@ HTML_MUTATIONS = [
     "/organiser/fairs/1/allocation/publish",
     "/organiser/fairs/1/applications/1/move",
     "/organiser/fairs/1/applications/1/cancel",
+    "/organiser/fairs/1/allocation/plan",
     "/officer/register/import",
     "/officer/claims/1/link",
     "/officer/claims/1/reject",
@@ -334,6 +335,7 @@ FAIR_ORGANISER_ONLY = [
     "/organiser/fairs/1/allocation/publish",
     "/organiser/fairs/1/applications/1/move",
     "/organiser/fairs/1/applications/1/cancel",
+    "/organiser/fairs/1/allocation/plan",
 ]
 FAIR_ORGANISER_API = [("POST", "/api/fairs"), ("POST", "/api/fairs/1/booths/generate"),
                       ("POST", "/api/fairs/1/allocation"), ("POST", "/api/fairs/1/allocation/publish")]

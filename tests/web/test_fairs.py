@@ -86,7 +86,7 @@ async def test_producer_applies_with_eligible_products(client: httpx.AsyncClient
         "products": [str(good.id), str(weak.id)], "booths_wanted": "2", "pref_1": "A-02"})
     assert response.status_code == 422
     assert "Chè xanh ba sao" in response.text and f'value="{weak.id}" checked' in response.text
-    assert 'value="A-02" selected' in response.text
+    assert 'name="pref_1" value="A-02"' in response.text  # the chosen booth is kept
     response = await post_form(client, f"/fairs/{fair.id}/apply", {
         "products": [str(good.id)], "booths_wanted": "2", "pref_1": "A-02", "pref_2": "A-03"})
     assert response.status_code == 303

@@ -17,6 +17,7 @@ from matchmaking.fairs import changes as fairs_changes
 from matchmaking.fairs import fairs
 from matchmaking.fairs import pages as fairs_pages
 from matchmaking.fairs import plan as fairs_plan
+from matchmaking.fairs.policy import zones_for
 from matchmaking.models import Fair
 from matchmaking.places import short_province_name
 from web.auth import current_account, public_url
@@ -84,19 +85,24 @@ async def directory_csv(request: Request) -> Response:
 
 async def _apply_form(request: Request, fair: Fair, form: FormState | None = None,
                       chosen: list[str] | None = None, preferences: list[str] | None = None,
-                      status_code: int = 200) -> Response:
+                      status_code: int = 200, page: fairs_pages.ApplyForm | None = None) -> Response:
     """The form; without `form` it shows the producer's current application, if any."""
-    page = await fairs_pages.apply_form(current_account(request), fair, now=now_utc())
+    page = page or await fairs_pages.apply_form(current_account(request), fair, now=now_utc())
     if form is None:
         application = page.application
         form = FormState({"booths_wanted": str(application.booths_wanted if application else 1)})
         chosen, preferences = page.chosen, list(application.preferences) if application else []
     preferences = preferences or []
+    by_code = {booth.code: booth for booth in page.booths}
+    ticked = [p for p in page.products if str(p.id) in (chosen or [])]
+    zones = fairs_applications.possible_zones(
+        ticked, [p for p in page.products if page.problems.get(p.id) is None])
     return render(request, "fairs/apply.html", {
         "fair": fair, "form": form, "products": page.products, "problems": page.problems,
-        "chosen": chosen or [],
-        "preferences": preferences + [""] * (PREFERENCE_SLOTS - len(preferences)),
-        "booths": page.booths, "plan": page.plan, "window": page.window,
+        "chosen": chosen or [], "preferences": [by_code[c] for c in preferences if c in by_code],
+        "max_preferences": PREFERENCE_SLOTS,
+        "booths": page.booths, "plan": fairs_plan.mark_preferences(page.plan, preferences, zones),
+        "window": page.window,
     }, status_code=status_code)
 
 
@@ -112,12 +118,36 @@ async def apply(request: Request) -> Response:
     preferences = [p for p in preferences if p]
     data: dict[str, Any] = {"products": chosen, "preferences": preferences,
                             "booths_wanted": str(form.get("booths_wanted", "1"))}
+    tap = {key: str(form.get(key, "")) for key in ("add", "remove", "up") if key in form}
+    if tap:
+        return await _edit_preferences(request, fair, data, tap)
     try:
         await fairs_applications.apply_for_booths(actor, fair.id, data, now=now_utc())
     except ValidationFailed as exc:
         state = FormState({"booths_wanted": data["booths_wanted"]}, exc.errors)
         return await _apply_form(request, fair, state, chosen, preferences, 422)
     return RedirectResponse(f"/fairs/{fair.id}?applied=1", status_code=303)
+
+
+async def _edit_preferences(request: Request, fair: Fair, data: dict[str, Any],
+                            tap: dict[str, str]) -> Response:
+    """A tap on the plan (or the add button): the same form again, with the preferences changed
+    and everything else as typed; nothing is saved until the producer sends the form."""
+    form = await request.form()
+    if tap.get("add") == "":
+        tap["add"] = str(form.get("add_code", ""))
+    state = FormState({"booths_wanted": data["booths_wanted"]})
+    page = await fairs_pages.apply_form(current_account(request), fair, now=now_utc())
+    ticked = [p for p in page.products if str(p.id) in data["products"]]
+    try:
+        preferences = fairs_applications.edit_preferences(
+            data["preferences"], {booth.code: booth.zone for booth in page.booths}, **tap,
+            allowed=zones_for(ticked) if ticked else None)
+    except ValidationFailed as exc:
+        state = FormState({"booths_wanted": data["booths_wanted"]}, exc.errors)
+        return await _apply_form(request, fair, state, data["products"], data["preferences"], 422,
+                                 page)
+    return await _apply_form(request, fair, state, data["products"], preferences, page=page)
 
 
 async def withdraw(request: Request) -> Response:
