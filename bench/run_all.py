@@ -13,6 +13,7 @@ BENCHMARKS = [
     "bench.bench_booths",
     "bench.bench_meetings",
     "bench.bench_load",
+    "bench.bench_concurrency",
 ]
 
 
