@@ -17,7 +17,6 @@ import asyncio
 import json
 import os
 import time
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,7 @@ from bench.concurrency import (
     run_clients,
     settled,
 )
+from matchmaking.clock import today_in_vietnam
 from matchmaking.database import close_database, open_database
 from search.client import SearchClient
 from search.server import free_port
@@ -52,7 +52,7 @@ async def _afterwards(database_url: str, search: SearchClient, outcome: Any) -> 
             settle: dict[str, Any] = {"settled_after_s": await settled(search, timeout=SETTLE_SECONDS)}
         except TimeoutError as exc:
             settle = {"settled_after_s": round(time.monotonic() - started, 1), "not_settled": str(exc)}
-        difference = await index_difference(search, today=date.today())
+        difference = await index_difference(search, today=today_in_vietnam())
     finally:
         await close_database()
         await search.aclose()
