@@ -17,22 +17,15 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import secrets
-import shutil
-import signal
 import statistics
 import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from bench import wrk
-from config.settings import load_settings
-from search.binary import ensure_binary
+from bench import servers, wrk
 from search.server import EmbeddedMeili, free_port
 
 RESULTS = Path(__file__).parent / "results"
@@ -44,12 +37,11 @@ CONNECTIONS = 50
 READERS = 10
 WRITERS = 4
 WORKERS = (1, 2)
-PREFIX = "bench"
+PREFIX = servers.PREFIX
 SEARCH_PAGE = "/search?q=tra+shan+tuyet"
 API_QUERY = "/api/products?q=nuoc+mam"
 PRODUCER = "htx@ocop.demo"
 PASSWORD = "ocop-demo-2026"
-OCOP = str(Path(sys.executable).parent / "ocop")
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -66,34 +58,6 @@ def _cpu_seconds(pid: int) -> float:
         total += (int(fields[11]) + int(fields[12])) / tick
         pending += [int(child) for child in children]
     return total
-
-
-def _ocop(env: dict[str, str], *args: str) -> None:
-    subprocess.run([OCOP, *args], env=env, check=True, stdout=subprocess.DEVNULL)
-
-
-def _serve(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen([OCOP, "serve", "--port", str(port), "--workers", str(workers)],
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).json()["search"] == "ok":
-                return process
-        except (httpx.HTTPError, ValueError, KeyError):
-            time.sleep(0.5)
-    _stop(process)
-    raise RuntimeError("ocop serve did not start")
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    os.killpg(process.pid, signal.SIGINT)
-    try:
-        process.wait(30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
 
 
 def _measured(process: subprocess.Popen[bytes], load: wrk.Load, connections: int) -> dict[str, Any]:
@@ -195,49 +159,13 @@ def _direct(meili: EmbeddedMeili) -> dict[str, Any]:
     return figures
 
 
-def _environment(folder: Path, meili: EmbeddedMeili) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MEILI_", "OCOP_", "DATABASE_"))}
-    env.update({
-        "OCOP_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(32),
-        "DATABASE_URL": DATABASE_URL or f"sqlite://{folder / 'load.sqlite3'}",
-        "MEILI_URL": meili.url, "MEILI_MASTER_KEY": meili.master_key or "",
-        "SEARCH_INDEX_PREFIX": PREFIX, "OCOP_VAR_DIR": str(folder / "var"),
-        "LOG_LEVEL": "WARNING", "PUBLIC_URL": "http://127.0.0.1:8000",
-    })
-    return env
-
-
-def _reset_postgres(url: str) -> None:
-    import asyncpg
-
-    async def reset() -> None:
-        connection = await asyncpg.connect(url)
-        try:
-            await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-        finally:
-            await connection.close()
-
-    asyncio.run(reset())
-
-
 def measure() -> dict[str, Any]:
-    folder = Path(tempfile.mkdtemp(prefix="ocop-bench-load-"))
-    settings = load_settings()
-    meili = EmbeddedMeili(binary=ensure_binary(settings.meili_cache_dir, settings.meili_bin),
-                          data_dir=folder / "meili", master_key=secrets.token_urlsafe(24),
-                          production=True)
-    meili.start()
-    try:
-        env = _environment(folder, meili)
-        if DATABASE_URL:
-            _reset_postgres(DATABASE_URL)
-        _ocop(env, "migrate")
-        _ocop(env, "seed", "--products", str(PRODUCTS), "--seed", "42")
+    with servers.seeded("load", DATABASE_URL, "--products", str(PRODUCTS)) as (meili, env):
         runs: dict[str, Any] = {}
         for workers in WORKERS:
             port = free_port()
             base = f"http://127.0.0.1:{port}"
-            process = _serve(env, port, workers)
+            process = servers.serve(env, port, workers)
             try:
                 fx = _fixtures(base)
                 pages = {name: _measured(process, wrk.Load(base, (path,)), CONNECTIONS)
@@ -245,11 +173,8 @@ def measure() -> dict[str, Any]:
                 runs[f"{workers} worker{'s' if workers > 1 else ''}"] = {
                     "pages": pages, "mixed": asyncio.run(_mixed(process, base, fx))}
             finally:
-                _stop(process)
+                servers.stop(process)
         direct = _direct(meili)
-    finally:
-        meili.stop()
-        shutil.rmtree(folder, ignore_errors=True)
     return {"products": PRODUCTS, "seconds": SECONDS, "connections": CONNECTIONS,
             "database": "postgresql" if DATABASE_URL else "sqlite", "cores": os.cpu_count(),
             "runs": runs, "direct": direct}

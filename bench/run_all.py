@@ -14,6 +14,7 @@ BENCHMARKS = [
     "bench.bench_meetings",
     "bench.bench_load",
     "bench.bench_pages",
+    "bench.bench_concurrency",
 ]
 
 

@@ -168,7 +168,7 @@ def cmd_thumbnails(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_jobs_run(args: argparse.Namespace, settings: Settings) -> int:
     from config.settings import require_public_url
-    from jobs.registry import JOBS, JobContext
+    from jobs.registry import JOBS, JobContext, run_job
     from search.runtime import search_client_for, search_server
 
     if args.name not in JOBS:
@@ -177,7 +177,7 @@ def cmd_jobs_run(args: argparse.Namespace, settings: Settings) -> int:
     with search_server(settings) as live:
 
         async def work() -> int:
-            print(await JOBS[args.name].function(JobContext(settings=live, search=search_client_for(live))))
+            print(await run_job(args.name, JobContext(settings=live, search=search_client_for(live))))
             return 0
 
         return run(with_database(live, work))

@@ -25,6 +25,14 @@ class HideSecretPaths(logging.Filter):
         return True
 
 
+class OneLinePerCancel(logging.Filter):
+    """Drops uvicorn's "Cancel N running task(s)" error: each cancelled request logs its own
+    line (web.middleware.UnavailableMiddleware), and a cut at shutdown is no error."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Cancel %s running task(s)")
+
+
 def configure_logging(level: str = "INFO") -> None:
     logging.basicConfig(
         level=getattr(logging, level, logging.INFO),
@@ -38,12 +46,15 @@ def configure_logging(level: str = "INFO") -> None:
 
 
 def uvicorn_log_config() -> dict[str, Any]:
-    """uvicorn's own logging set-up, with reset tokens blanked in its access log (every worker)."""
+    """uvicorn's own logging set-up (every worker): reset tokens blanked in its access log, one
+    line per request cancelled at shutdown."""
     from uvicorn.config import LOGGING_CONFIG
 
     config = copy.deepcopy(LOGGING_CONFIG)
     config.setdefault("filters", {})["hide_secret_paths"] = {"()": HideSecretPaths}
+    config["filters"]["one_line_per_cancel"] = {"()": OneLinePerCancel}
     config["handlers"]["access"].setdefault("filters", []).append("hide_secret_paths")
+    config["handlers"]["default"].setdefault("filters", []).append("one_line_per_cancel")
     return config
 
 

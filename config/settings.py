@@ -162,7 +162,9 @@ def _check(settings: Settings) -> None:
         raise ConfigError("SESSION_LIFETIME must be between 1 second and 30 days")
     if settings.production and settings.dev_mailbox:
         raise ConfigError("DEV_MAILBOX cannot be used in production")
-    if settings.meili_url and settings.env == "production" and not settings.meili_master_key:
+    # A web worker of `ocop serve --workers N` gets the search-only key alone (search.runtime).
+    keyed = settings.meili_master_key or settings.meili_search_key
+    if settings.meili_url and settings.env == "production" and not keyed:
         raise ConfigError("MEILI_MASTER_KEY is required with MEILI_URL in production")
 
 

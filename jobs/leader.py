@@ -1,8 +1,10 @@
-"""One job runner at a time: a PostgreSQL advisory lock, or a file lock for SQLite."""
+"""One job runner at a time, and one run of a heavy job at a time: a PostgreSQL advisory lock,
+or a file lock for SQLite. Either dies with the process holding it, however it dies."""
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -45,15 +47,16 @@ class FileLeadership:
 class PostgresLeadership:
     """pg_try_advisory_lock on a dedicated connection; the lock dies with the connection."""
 
-    def __init__(self, dsn: str) -> None:
+    def __init__(self, dsn: str, key: int = ADVISORY_KEY) -> None:
         self.dsn = dsn
+        self.key = key
         self.connection: asyncpg.Connection | None = None
 
     async def try_acquire(self) -> bool:
         import asyncpg
 
         connection = await asyncpg.connect(self.dsn)
-        got = await connection.fetchval("SELECT pg_try_advisory_lock($1)", ADVISORY_KEY)
+        got = await connection.fetchval("SELECT pg_try_advisory_lock($1)", self.key)
         if not got:
             await connection.close()
             return False
@@ -76,6 +79,19 @@ class PostgresLeadership:
 
 
 def leadership_for(database_url: str, var_dir: Path) -> Leadership:
-    if database_url.startswith(("postgres://", "postgresql://")):
+    if _postgres(database_url):
         return PostgresLeadership(database_url)
     return FileLeadership(var_dir / "worker.lock")
+
+
+def _postgres(database_url: str) -> bool:
+    return database_url.startswith(("postgres://", "postgresql://"))
+
+
+def job_lock_for(database_url: str, var_dir: Path, name: str) -> Leadership:
+    """The lock a run of job `name` holds, so a run started by hand and a scheduled one never
+    overlap; a killed run's lock is gone with its process (its connection, its descriptor)."""
+    if _postgres(database_url):
+        digest = hashlib.sha256(f"ocop-job:{name}".encode()).digest()
+        return PostgresLeadership(database_url, key=int.from_bytes(digest[:8], "big", signed=True))
+    return FileLeadership(var_dir / "jobs" / f"{name}.lock")

@@ -154,3 +154,19 @@ JOBS: dict[str, JobSpec] = {
     "allocate-booths": JobSpec(allocate_booths, 600, "allocate booths of fairs whose applications closed",
                                heavy=True),
 }
+
+
+async def run_job(name: str, context: JobContext) -> str:
+    """Run job `name` now; a heavy one only if no other process runs it (else a line saying so)."""
+    spec = JOBS[name]
+    if not spec.heavy:
+        return await spec.function(context)
+    from jobs.leader import job_lock_for
+
+    lock = job_lock_for(context.settings.database_url, context.settings.var_dir, name)
+    if not await lock.try_acquire():
+        return f"{name} is running in another process: not started"
+    try:
+        return await spec.function(context)
+    finally:
+        await lock.release()

@@ -14,7 +14,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from config.settings import Settings
 from jobs.isolated import run_job_in_child
-from jobs.registry import JOBS, JobContext, JobSpec
+from jobs.registry import JOBS, JobContext, JobSpec, run_job
 from search.client import SearchClient
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ def job_runner(name: str, spec: JobSpec, context: JobContext, *, isolate_heavy: 
     """The scheduled callable of one job; heavy ones in a child process when `isolate_heavy`."""
     if isolate_heavy and spec.heavy:
         return Coalescing(name, lambda: run_job_in_child(name, context.settings))
-    return Coalescing(name, lambda: spec.function(context))
+    return Coalescing(name, lambda: run_job(name, context))
 
 
 def start_scheduler(

@@ -36,9 +36,9 @@ from web.auth import AuthMiddleware
 from web.csrf import CsrfMiddleware
 from web.limits import BodyLimitMiddleware, BodyTooLarge
 from web.middleware import (
-    DatabaseUnavailableMiddleware,
     LanguageMiddleware,
     SecurityHeadersMiddleware,
+    UnavailableMiddleware,
 )
 from web.static_files import STATIC_DIR, FingerprintedStaticFiles
 from web.templating import make_templates
@@ -147,7 +147,7 @@ def create_app(
             # Pages, CSS and JS shrink to a quarter on a phone's slow line; photos are already WebP.
             Middleware(GZipMiddleware, minimum_size=500),
             Middleware(SecurityHeadersMiddleware, hsts=settings.production),
-            Middleware(DatabaseUnavailableMiddleware),
+            Middleware(UnavailableMiddleware),
             Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
             Middleware(LanguageMiddleware),
             Middleware(CsrfMiddleware, secure=settings.cookies_secure),

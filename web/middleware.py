@@ -1,7 +1,9 @@
-"""Pure ASGI middleware: security headers on every response, the request's language."""
+"""Pure ASGI middleware: security headers on every response, the request's language, a lost
+database as a 503, a request cut at shutdown as one log line."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from http.cookies import SimpleCookie
 
@@ -116,9 +118,11 @@ def database_unavailable(exc: BaseException) -> bool:
     return False
 
 
-class DatabaseUnavailableMiddleware:
-    """A lost database connection becomes a 503 with Retry-After, from views and middleware
-    alike; the next request uses a fresh connection."""
+class UnavailableMiddleware:
+    """503 instead of a traceback, from views and middleware alike: a lost database connection
+    (with Retry-After; the next request uses a fresh connection), and a request still running
+    when the shutdown grace ends, which uvicorn cancels (one log line, not its "Exception in ASGI
+    application")."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -128,16 +132,33 @@ class DatabaseUnavailableMiddleware:
             await self.app(scope, receive, send)
             return
         watched = WatchedSend(send)
+        headers = {}
         try:
             await self.app(scope, receive, watched)
+            return
+        except asyncio.CancelledError:
+            # This request's own task cancelled (uvicorn does that only when the shutdown grace
+            # ends), not a CancelledError escaping from some inner task.
+            task = asyncio.current_task()
+            if task is None or not task.cancelling():
+                raise
+            task.uncancel()
+            from config.logging import SECRET_PATH
+
+            log.warning("stopping: %s %s cancelled at the end of the grace period",
+                        scope["method"], SECRET_PATH.sub(r"\1…", scope["path"]))
+            headers["Connection"] = "close"
         except Exception as exc:
             if watched.started or not database_unavailable(exc):
                 raise
-            from starlette.requests import Request
-
-            from web.errors import error_response
-
             log.warning("database unavailable on %s %s: %s", scope["method"], scope["path"], exc)
-            response = error_response(Request(scope), 503)
-            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-            await response(scope, receive, send)
+            headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        if watched.started:
+            return
+        from starlette.requests import Request
+
+        from web.errors import error_response
+
+        response = error_response(Request(scope), 503)
+        response.headers.update(headers)
+        await response(scope, receive, send)

@@ -105,6 +105,28 @@ def test_sigterm_with_a_stalled_client_stops_in_order_and_in_time(
         client.close()
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_request_cut_at_the_end_of_the_grace_period_logs_one_line_and_gets_503(
+    env: dict[str, str], processes: list[subprocess.Popen[str]], workers: str
+) -> None:
+    process, url = start_serving(env, "--workers", workers)
+    processes.append(process)
+    stalled_body, stalled_headers = stalled_clients(url)
+
+    process.send_signal(signal.SIGTERM)
+    output, _ = process.communicate(timeout=DEADLINE + 10)
+    stalled_body.settimeout(5)
+    answer = stalled_body.recv(200).decode()
+    stalled_body.close()
+    stalled_headers.close()
+
+    assert "Traceback" not in output and "Exception in ASGI application" not in output, output
+    cut = [line for line in output.splitlines() if "cancel" in line.lower()]
+    assert len(cut) == 1, output
+    assert cut[0].endswith("stopping: POST /password/forgot cancelled at the end of the grace period")
+    assert answer.startswith("HTTP/1.1 503 ")
+
+
 def test_ctrl_c_with_several_web_workers_leaves_no_process(
     env: dict[str, str], processes: list[subprocess.Popen[str]]
 ) -> None:

@@ -99,3 +99,15 @@ def test_negative_grace_period_names_itself(clean_env: pytest.MonkeyPatch) -> No
     clean_env.setenv("SHUTDOWN_GRACE_SECONDS", "-1")
     with pytest.raises(ConfigError, match="SHUTDOWN_GRACE_SECONDS"):
         load_settings(env_file="/nonexistent")
+
+
+def test_production_meilisearch_needs_a_key_and_a_web_worker_s_search_only_key_is_one(
+    clean_env: pytest.MonkeyPatch,
+) -> None:
+    clean_env.setenv("OCOP_ENV", "production")
+    clean_env.setenv("MEILI_URL", "http://127.0.0.1:7700")
+    with pytest.raises(ConfigError, match="MEILI_MASTER_KEY"):
+        load_settings(env_file="/nonexistent")
+    # What `ocop serve --workers 2` hands each web worker: the address and the search-only key.
+    clean_env.setenv("MEILI_SEARCH_KEY", "search-only-key")
+    assert load_settings(env_file="/nonexistent").meili_master_key is None

@@ -110,3 +110,22 @@ async def test_a_failing_run_does_not_stop_later_runs(caplog: pytest.LogCaptureF
 
     assert calls == 2
     assert "job flaky failed" in caplog.text
+
+
+async def test_a_heavy_job_already_running_elsewhere_is_not_started_again(
+    db: str, settings: Settings, search: SearchClient
+) -> None:
+    from jobs.leader import job_lock_for
+    from jobs.registry import run_job
+    from matchmaking.models import JobState
+
+    elsewhere = job_lock_for(settings.database_url, settings.var_dir, "match")
+    assert await elsewhere.try_acquire()
+    try:
+        outcome = await run_job("match", JobContext(settings=settings, search=search))
+    finally:
+        await elsewhere.release()
+
+    assert outcome == "match is running in another process: not started"
+    assert not await JobState.exists(name="match")
+    assert (await run_job("match", JobContext(settings=settings, search=search))).startswith("full run")
