@@ -48,7 +48,7 @@ from matchmaking.demands.match_plans import (
     score_hits,
     search_in_full,
 )
-from matchmaking.demands.match_store import drop_closed, record_announced, stored, write_plans
+from matchmaking.demands.match_store import drop_closed, stored, write_plans
 from matchmaking.demands.sourcing import SourcingReport, id_set, update_sourcing
 from matchmaking.enums import ProductStatus
 from matchmaking.models import Demand, JobState, Match, Product, SearchOutbox
@@ -228,7 +228,6 @@ async def match_demands(search: SearchClient, *, now: datetime, full: bool = Fal
     report.phases["write"] = time.perf_counter() - started - sum(report.phases.values())
     report.notifications, report.emails = await announce_new_matches(
         now=now, public_url=public_url, demand_ids=None if full else set(plans))
-    await record_announced(now)
     report.phases["notify"] = time.perf_counter() - started - sum(report.phases.values())
     known = {
         demand_id: [{"demand_id": demand_id, "product_id": m.product_id, "score": m.score,
