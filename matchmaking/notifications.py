@@ -11,8 +11,9 @@ from tortoise.transactions import in_transaction
 
 from config.i18n import translations
 from matchmaking import mail
+from matchmaking.bulk import insert_rows
 from matchmaking.errors import NotFound
-from matchmaking.models import Account, Demand, Match, Notification, Producer
+from matchmaking.models import Account, Demand, Match, MatchAnnouncement, Notification, Producer
 from matchmaking.permissions import require_account
 
 
@@ -92,14 +93,16 @@ async def announce_new_matches(*, now: datetime, public_url: str = "",
     Side effects, in one transaction: per producer account one notification and one email listing
     the demands its products newly match; per buyer account one notification listing its demands
     with new matches; `notified_at` set on every announced match (also those of producers without
-    an account, who have nobody to tell).
+    an account, who have nobody to tell), and a MatchAnnouncement row per (demand, product), so a
+    match that leaves the list and comes back is never announced again.
     """
     pending = Match.filter(notified_at=None)
     if demand_ids is not None:
         if not demand_ids:
             return 0, 0
         pending = pending.filter(demand_id__in=sorted(demand_ids))
-    rows = await pending.order_by("demand_id", "rank").values("id", "demand_id", "producer_id")
+    rows = await pending.order_by("demand_id", "rank").values(
+        "id", "demand_id", "product_id", "producer_id")
     if not rows:
         return 0, 0
     demands = {
@@ -153,6 +156,8 @@ async def announce_new_matches(*, now: datetime, public_url: str = "",
         await notify_all(messages, public_url=public_url)
         # Only this job writes matches, so the unannounced ones up to the last id read are these.
         await pending.filter(id__lte=max(r["id"] for r in rows)).update(notified_at=now)
+        await insert_rows(MatchAnnouncement, ("demand_id", "product_id", "announced_at"),
+                          [(r["demand_id"], r["product_id"], now) for r in rows], ignore_conflicts=True)
     notes = len(messages)
     return notes, emails
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from matchmaking.demands.matching import MATCH_FIELDS
+from matchmaking.demands.match_store import MATCH_FIELDS
 from matchmaking.demands.scoring import reasons_from_json, render_reasons
 from matchmaking.enums import Role
 from matchmaking.errors import NotFound

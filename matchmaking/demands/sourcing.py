@@ -72,9 +72,12 @@ def fits(row: dict[str, object]) -> bool:
 
 async def _closure(seeds: set[int], known: dict[int, list[dict[str, object]]], *,
                    complete: bool = False) -> tuple[set[int], dict[int, list[dict[str, object]]]]:
-    """The demands with matches whose plan a change of `seeds` may move, with their matches: the
-    seeds and, through shared products, the demands posted after the oldest seed (demands are
-    served oldest first, so an older one's plan does not depend on a newer one).
+    """The demands with matches whose plan a change of `seeds` may move, with their matches.
+
+    Demands are served oldest first, so a change reaches, through a product, only the demands
+    posted after the oldest changed demand that uses that product (or freed capacity of it); each
+    demand reached is re-planned, and reaches on through its own products in turn. A new demand
+    (the newest) reaches nothing but itself.
 
     `known` holds demands' current matches already in memory; `complete` says the seeds hold
     every demand with matches: nothing more to reach.
@@ -84,28 +87,40 @@ async def _closure(seeds: set[int], known: dict[int, list[dict[str, object]]], *
     for demand_id in seeds:
         matches.setdefault(demand_id, [])
     members = {d for d in seeds if matches[d]}
-    frontier = set() if complete else set(seeds)
-    oldest = min(seeds, default=0)
-    seen_products: set[int] = set()
+    if complete:
+        return members, matches
+    reach: dict[int, int] = {}  # product -> the oldest re-planned demand that uses or frees it
+    pending: set[int] = set()  # products whose reach went down since their users were looked at
+
+    def lower(product_id: int, demand_id: int) -> None:
+        if demand_id < reach.get(product_id, demand_id + 1):
+            reach[product_id] = demand_id
+            pending.add(product_id)
+
+    for demand_id in members:
+        for row in matches[demand_id]:
+            lower(int(str(row["product_id"])), demand_id)
     # Capacity a seed held (a closed demand's, or one whose matches changed) frees for others.
-    held = set() if complete else await id_set(SourcingShare.filter(
-        demand_id__in=sorted(seeds)).values_list("product_id", flat=True))
-    while frontier:
-        products = {int(str(r["product_id"])) for d in frontier for r in matches.get(d, [])}
-        products = (products | held) - seen_products
-        held = set()
-        seen_products |= products
-        if not products:
-            break
-        linked: set[int] = set()
-        product_list = sorted(products)
-        for start in range(0, len(product_list), 5_000):
-            chunk = product_list[start:start + 5_000]
-            linked |= await id_set(Match.filter(product_id__in=chunk).values_list("demand_id", flat=True))
-        new = {d for d in linked - set(matches) if d > oldest}
-        matches.update(await _matches_of(new))
-        frontier = {d for d in new if matches.get(d)}
-        members |= frontier
+    for demand_id, product_id in await SourcingShare.filter(demand_id__in=sorted(seeds)).values_list(
+            "demand_id", "product_id"):
+        lower(int(product_id), int(demand_id))
+    users: dict[int, set[int]] = {}  # product -> the demands with a match on it
+    while pending:
+        unseen = sorted(pending - set(users))
+        for product_id in unseen:
+            users[product_id] = set()
+        for start in range(0, len(unseen), 5_000):
+            for demand_id, product_id in await Match.filter(
+                    product_id__in=unseen[start:start + 5_000]).values_list("demand_id", "product_id"):
+                users[int(product_id)].add(int(demand_id))
+        reached = {d for p in pending for d in users[p] if d > reach[p] and d not in members}
+        pending = set()
+        matches.update(await _matches_of(reached - set(matches)))
+        for demand_id in sorted(reached):
+            if matches.setdefault(demand_id, []):
+                members.add(demand_id)
+                for row in matches[demand_id]:
+                    lower(int(str(row["product_id"])), demand_id)
     return members, matches
 
 

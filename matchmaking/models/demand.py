@@ -114,6 +114,7 @@ class Match(Model):
     class Meta:
         table = "match"
         unique_together = [("demand", "product")]
+        indexes = [("product_id",)]  # the demands a changed product is listed for
 
 
 class MatchAnnouncement(Model):
@@ -151,6 +152,7 @@ class SourcingShare(Model):
     class Meta:
         table = "sourcing_share"
         unique_together = [("demand", "product")]
+        indexes = [("product_id",)]  # the capacity promised of a product
         constraints = [
             CheckConstraint(check="CAST(quantity AS REAL) > 0", name="sourcing_quantity_positive"),
         ]

@@ -280,6 +280,30 @@ async def test_capacity_shared_by_two_consortia_is_never_promised_twice(
     assert sum(promised.values()) == 2_100  # every kilo of A, B and C; 1.9 t still missing
 
 
+async def test_incremental_sourcing_replans_only_the_demands_a_change_can_move(
+    db: str, search: SearchClient
+) -> None:
+    await tea_market()
+    buyer = await make_buyer()
+    # Lapsed yesterday: every run in the next days looks at it again, and it reaches nothing.
+    await make_demand(buyer, valid_until=date.today() - timedelta(days=1))
+    first = await make_demand(buyer)
+    await make_demand(buyer, title="Cần 2 tấn chè xanh Thái Nguyên")
+    await reindex(search, today=date.today())
+    await match_demands(search, now=now())
+
+    await make_demand(buyer, title="Cần 1 tấn chè xanh Phú Thọ", quantity=1)
+    newest = await match_demands(search, now=now())
+    first.quantity = Decimal("0.5")
+    await first.save()
+    oldest = await match_demands(search, now=now())
+    joint = await match_demands(search, now=now(), full=True)
+
+    assert newest.sourcing and newest.sourcing.demands == 1  # the newest demand takes what is left
+    assert oldest.sourcing and oldest.sourcing.demands == 3  # the oldest frees capacity for both
+    assert joint.sourcing and joint.sourcing.demands_changed == 0  # as a plan of them all
+
+
 async def test_a_demand_typed_as_a_sentence_without_diacritics_finds_the_teas(
     db: str, search: SearchClient
 ) -> None:

@@ -1,0 +1,156 @@
+"""What a demand should be matched with: its search, its candidates' facts, and their scores.
+
+The read side of the match job: demands and products as the plain facts scoring needs
+(matchmaking.demands.scoring), one multi-search for many demands (search.candidates), and each
+demand's best `TOP_K` as `Planned` matches, ready to be stored by matchmaking.demands.match_store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from tortoise.expressions import Q
+
+from matchmaking import units
+from matchmaking.demands.phrases import understand
+from matchmaking.demands.scoring import (
+    DemandFacts,
+    ProductFacts,
+    Scored,
+    explain,
+    rank,
+    render_reasons,
+    score_product,
+)
+from matchmaking.enums import DemandStatus, ProductStatus, Recurrence
+from matchmaking.models import Product
+from search.candidates import Candidate, CandidateRequest, find_candidates
+from search.client import SearchClient
+
+TOP_K = 10
+CHUNK = 5_000  # ids per IN (...) list
+
+DEMAND_FIELDS = (
+    "id", "buyer_id", "title", "keywords", "group", "subgroup", "quantity", "unit", "price_unit",
+    "recurrence", "max_price_vnd", "min_stars", "required_marks", "delivery_province_code",
+    "needed_by", "updated_at",
+)
+PRODUCT_FIELDS = (
+    "id", "producer_id", "group", "subgroup", "price_vnd", "unit", "min_order", "monthly_capacity",
+    "verified_stars", "verified_expiry", "quality_marks", "status", "updated_at",
+    "producer__province_code", "net_quantity", "net_unit",
+)
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A match as it should be stored (rank aside)."""
+
+    product_id: int
+    producer_id: int
+    score: float
+    components: dict[str, Any]
+    reasons: list[str]
+
+
+def chunks(ids: Iterable[int]) -> list[list[int]]:
+    """The ids, sorted and unique, in lists short enough for one IN (...) each."""
+    ordered = sorted(set(ids))
+    return [ordered[i:i + CHUNK] for i in range(0, len(ordered), CHUNK)]
+
+
+def open_demands(today: date) -> Q:
+    """Open means status open and `valid_until` not passed."""
+    return Q(status=DemandStatus.OPEN, valid_until__gte=today)
+
+
+def min_stars_of(row: dict[str, Any]) -> int | None:
+    """The demand's minimum stars: its field, else the star phrase of its title ("loại 4 sao")."""
+    stars = row["min_stars"] or understand(row["title"]).min_stars
+    return stars if stars in (3, 4, 5) else None
+
+
+def demand_facts(row: dict[str, Any]) -> DemandFacts:
+    return DemandFacts(
+        id=row["id"], quantity=float(row["quantity"]), unit=row["unit"],
+        delivery_province_code=row["delivery_province_code"], needed_by=row["needed_by"],
+        group=row["group"] or None, subgroup=row["subgroup"] or None,
+        monthly=row["recurrence"] == Recurrence.MONTHLY, max_price_vnd=row["max_price_vnd"],
+        min_stars=min_stars_of(row), required_marks=tuple(row["required_marks"] or ()),
+        price_unit=row.get("price_unit"),
+    )
+
+
+def product_facts(row: dict[str, Any]) -> ProductFacts:
+    return ProductFacts(
+        id=row["id"], producer_id=row["producer_id"], group=str(row["group"]),
+        subgroup=row["subgroup"], price_vnd=row["price_vnd"], unit=row["unit"],
+        min_order=float(row["min_order"]), monthly_capacity=float(row["monthly_capacity"]),
+        # Only stars verified against the register count (matchmaking.catalogue.certification).
+        province_code=row["producer__province_code"], stars=row["verified_stars"],
+        certificate_expiry=row["verified_expiry"], quality_marks=tuple(row["quality_marks"] or ()),
+        net=units.net_of(row.get("net_quantity"), row.get("net_unit")),
+    )
+
+
+def candidate_request(row: dict[str, Any]) -> CandidateRequest:
+    """The demand's search: the product words of its title (else of its keywords), its places."""
+    title = understand(row["title"])
+    words = title.words or understand(row["keywords"] or "").words
+    return CandidateRequest(
+        demand_id=row["id"], words=words, places=title.places, needed_by=row["needed_by"],
+        group=row["group"] or None, subgroup=row["subgroup"] or None, min_stars=min_stars_of(row),
+        required_marks=tuple(row["required_marks"] or ()),
+    )
+
+
+async def published_facts(ids: Iterable[int]) -> dict[int, ProductFacts]:
+    found: dict[int, ProductFacts] = {}
+    for chunk in chunks(ids):
+        rows = await Product.filter(id__in=chunk, status=ProductStatus.PUBLISHED).values(*PRODUCT_FIELDS)
+        found.update((row["id"], product_facts(row)) for row in rows)
+    return found
+
+
+def planned(scored: Scored) -> Planned:
+    components: dict[str, Any] = dict(scored.components)
+    components["reasons"] = [reason.as_json() for reason in scored.reasons]
+    return Planned(scored.product_id, scored.producer_id, scored.score, components,
+                   render_reasons(scored.reasons))
+
+
+def from_row(row: dict[str, Any]) -> Planned:
+    """A stored match (a row of match_store.MATCH_FIELDS) as planned."""
+    return Planned(row["product_id"], row["producer_id"], row["score"], row["components"], row["reasons"])
+
+
+def ranked(items: Sequence[Planned]) -> list[Planned]:
+    """The best `TOP_K`, best first; ties go to the lower product id."""
+    return sorted(items, key=lambda p: (-p.score, p.product_id))[:TOP_K]
+
+
+def score_hits(demand: DemandFacts, hits: Sequence[Candidate],
+               facts: dict[int, ProductFacts], limit: int | None = None) -> list[Scored]:
+    """The hits of the product asked for that meet the buyer's hard rules, scored; with `limit`,
+    only the best that many, best first (reasons are worked out for those alone)."""
+    scored = (score_product(demand, facts[c.product_id], c.relevance, reasons=limit is None)
+              for c in hits if c.product_id in facts)
+    kept = [s for s in scored if s is not None]
+    if limit is None:
+        return kept
+    return [replace(s, reasons=explain(demand, facts[s.product_id])) for s in rank(kept, limit)]
+
+
+async def search_in_full(search: SearchClient, rows: Sequence[dict[str, Any]]) -> dict[int, list[Planned]]:
+    """Each demand's best TOP_K from a fresh search."""
+    if not rows:
+        return {}
+    found = await find_candidates(search, [candidate_request(r) for r in rows])
+    facts = await published_facts(c.product_id for hits in found.values() for c in hits)
+    return {
+        row["id"]: [planned(s) for s in score_hits(demand_facts(row), found[row["id"]], facts, TOP_K)]
+        for row in rows
+    }
