@@ -6,7 +6,7 @@ from tortoise.migrations import operations as ops
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0005_certificate_register')]
+    dependencies = [('models', '0010_hphone_thumbnails')]
 
     initial = False
 
