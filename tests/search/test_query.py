@@ -372,3 +372,11 @@ async def test_place_matches_page_on_into_the_others_with_totals_and_facets_of_b
     assert sorted(names[3:]) == [f"Nước mắm Nam Ô {n}" for n in range(4)]
     assert {page.total for page in pages} == {7}
     assert pages[0].facets["province"] == {str(AN_GIANG): 3, str(HANOI): 4}
+
+
+async def test_database_search_reads_a_ward_name_as_no_product_word(db: str) -> None:
+    await fish_sauce_market()
+
+    results = await database_search(parse_product_query({"q": ["nuoc mam phu quoc"]}), today=TODAY)
+
+    assert results.degraded and results.total == 6  # "phu quoc" need not be in the text
