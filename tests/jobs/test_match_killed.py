@@ -25,8 +25,9 @@ from tests.cli.processes import OCOP
 
 pytestmark = pytest.mark.slow
 
-# Enough demands that a run takes a while after its first batch is written.
-DEMANDS = 4_000
+# Enough demands that a run goes on for a while after its first batch is written (the matches
+# are written 2,000 demands to a transaction, after every demand is searched and scored).
+DEMANDS = 6_000
 
 
 def _environment(db: str, search: SearchClient, var_dir: Path) -> dict[str, str]:
