@@ -86,6 +86,7 @@ def test_producer_picks_booths_on_the_map_and_organiser_moves_it(server: str, br
         target_code = target.get_attribute("id").removeprefix("cell-")
         assert target_code != held_code
         target.click()
+        expect(page.locator("#move button.primary")).to_be_in_viewport()  # confirm at hand
         assert organiser.check("move-picked") == []
         page.locator("#move button.primary").click()
         expect(page.locator(".alert-ok")).to_contain_text(target_code)

@@ -122,7 +122,7 @@ async def test_organiser_taps_an_exhibitor_then_its_new_booth(client: httpx.Asyn
 
     picked = await client.get(f"{base}?exhibitor={one.id}")
     assert picked.status_code == 200 and (await one.producer).name in picked.text
-    assert f'href="{base}?exhibitor={one.id}&amp;pick=A-04#cell-A-04"' in picked.text
+    assert f'href="{base}?exhibitor={one.id}&amp;pick=A-04#move"' in picked.text  # to confirm
     ready = await client.get(f"{base}?exhibitor={one.id}&pick=A-04")
     assert ready.status_code == 200
     assert 'name="booths" value="A-04"' in ready.text and "mark-picked" in ready.text
@@ -196,11 +196,11 @@ async def test_an_exhibitor_wanting_two_booths_is_moved_by_two_taps(
     base = f"/organiser/fairs/{fair.id}/allocation/plan"
     one = await client.get(f"{base}?exhibitor={pair.id}&pick=A-04")
     assert one.status_code == 200 and 'name="booths"' not in one.text  # one more to tap
-    assert f'href="{base}?exhibitor={pair.id}&amp;pick=A-04%2CA-05#cell-A-05"' in one.text
+    assert f'href="{base}?exhibitor={pair.id}&amp;pick=A-04%2CA-05#move"' in one.text
     two = await client.get(f"{base}?exhibitor={pair.id}&pick=A-04,A-05")
     assert 'name="booths" value="A-04, A-05"' in two.text
     # a third tap lets the oldest pick go; tapping a picked booth takes it back
-    assert f'href="{base}?exhibitor={pair.id}&amp;pick=A-05%2CA-06#cell-A-06"' in two.text
+    assert f'href="{base}?exhibitor={pair.id}&amp;pick=A-05%2CA-06#move"' in two.text
     assert f'href="{base}?exhibitor={pair.id}&amp;pick=A-05#cell-A-04"' in two.text
     moved = await post_form(client, base, {"exhibitor": str(pair.id), "booths": "A-04, A-05"})
     assert moved.status_code == 303

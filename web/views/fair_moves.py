@@ -48,7 +48,9 @@ async def _page(request: Request, fair_id: int, exhibitor: int | None, picks: li
             return None
         application_id, after = tapped
         query = {"exhibitor": str(application_id), **({"pick": ",".join(after)} if after else {})}
-        return f"{base}?{urlencode(query)}#cell-{cell.code}"
+        # Once the last booth is tapped, the page opens at the button that confirms the move.
+        ready = page.moving is not None and len(after) == page.moving.booths_wanted
+        return f"{base}?{urlencode(query)}#{'move' if ready else 'cell-' + cell.code}"
 
     moved = request.query_params.get("moved", "")
     return render(request, "fairs/move_plan.html", {
