@@ -1,9 +1,9 @@
 """In a real browser at 390 px: every page each role's menu reaches fits the screen, cleanly.
 
 Logs in as each demo role (`ocop seed`), follows every link of the role's menu, plus a product
-page with a photo and the fair's floor plan and exhibitor directory, and checks that no page scrolls sideways, that the
-console shows no error and that the Content-Security-Policy was never violated (tests/browser/phone.py),
-with a screenshot of each.
+page with a photo and the fair's floor plan and exhibitor directory, and checks that no page
+scrolls sideways, that the console shows no error and that the Content-Security-Policy was
+never violated (tests/browser/phone.py), with a screenshot of each.
 """
 
 from __future__ import annotations
