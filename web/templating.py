@@ -14,7 +14,7 @@ from jinja2.runtime import Context
 from starlette.templating import Jinja2Templates
 
 from config import i18n
-from matchmaking.catalogue.images import small_copy
+from matchmaking.catalogue.images import photo_sources, small_copy
 from matchmaking.clock import local_time
 from web.auth import current_account
 from web.csrf import csrf_token
@@ -56,6 +56,7 @@ def make_templates(*, auto_reload: bool = False) -> Jinja2Templates:
     env.globals["current_account"] = current_account
     env.globals["url_for"] = url_for
     env.globals["small_copy"] = small_copy
+    env.globals["photo_sources"] = photo_sources
     env.globals["static_url"] = static_url
     env.globals.update(TEMPLATE_GLOBALS)
     return Jinja2Templates(env=env)

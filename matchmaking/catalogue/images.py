@@ -18,8 +18,10 @@ from matchmaking.offload import in_thread
 # A phone camera's photo (often 4-10 MB) is resized, not refused; this is only the upper bound.
 MAX_BYTES = 12 * 1024 * 1024
 MAX_SIDE = 1600
-# The small copy for lists and phones, saved beside the photo (see thumbnail_path).
+# The smaller copies saved beside the photo (see thumbnail_path): 480 px for lists, 960 px for a
+# phone's screen (390 CSS px at twice that in pixels), which would otherwise take the 1600 px one.
 THUMB_SIDE = 480
+THUMB_SIDES = (THUMB_SIDE, 960)
 MAX_IMAGES = 8
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
 # Decompression bombs: a photo's header gives its size, refused above this before decoding
@@ -33,19 +35,25 @@ def _too_many_pixels() -> ValidationFailed:
                                         "such as 6000 × 4000).")})
 
 
-def thumbnail_path(path: str) -> str:
-    """Where the THUMB_SIDE copy of the photo stored at `path` lives."""
+def thumbnail_path(path: str, side: int = THUMB_SIDE) -> str:
+    """Where the `side` copy of the photo stored at `path` lives."""
     stem, dot, suffix = path.rpartition(".")
-    return f"{stem}-{THUMB_SIDE}{dot}{suffix}"
+    return f"{stem}-{side}{dot}{suffix}"
+
+
+def photo_sources(image: ProductImage) -> list[tuple[str, int]]:
+    """The files a srcset offers, each with its width, smallest first: the copies smaller than
+    the photo, then the photo. Only the photo while it has no copies (uploaded before them;
+    catalogue.thumbnails makes the missing ones), so no page names a file that is not there."""
+    longest = max(image.width, image.height)
+    copies = [(thumbnail_path(image.path, side), round(image.width * side / longest))
+              for side in THUMB_SIDES if image.has_thumbnail and side < longest]
+    return [*copies, (image.path, image.width)]
 
 
 def small_copy(image: ProductImage) -> tuple[str, int]:
-    """The file lists and phones load, and its width: the thumbnail, or the photo itself while
-    it has none (uploaded before thumbnails; catalogue.thumbnails makes the missing ones)."""
-    if not image.has_thumbnail:
-        return image.path, image.width
-    scale = min(1.0, THUMB_SIDE / max(image.width, image.height))
-    return thumbnail_path(image.path), round(image.width * scale)
+    """The file lists load, and its width: the smallest of photo_sources."""
+    return photo_sources(image)[0]
 
 
 def flattened(image: Image.Image) -> Image.Image:
@@ -58,12 +66,12 @@ def webp(image: Image.Image, side: int) -> tuple[bytes, int, int]:
     copy = image.copy()
     copy.thumbnail((side, side))
     out = io.BytesIO()
-    copy.save(out, "WEBP", quality=85 if side > THUMB_SIDE else 80)
+    copy.save(out, "WEBP", quality=85 if side == MAX_SIDE else 80)
     return out.getvalue(), copy.width, copy.height
 
 
-def _normalised(content: bytes) -> tuple[bytes, int, int, bytes]:
-    """The image as WebP at most MAX_SIDE wide or high without its metadata, and its thumbnail."""
+def _normalised(content: bytes) -> tuple[bytes, int, int, dict[int, bytes]]:
+    """The image as WebP at most MAX_SIDE wide or high without its metadata, and its copies."""
     if len(content) > MAX_BYTES:
         raise ValidationFailed({"image": _("The image is larger than 12 MB.")})
     try:
@@ -78,7 +86,7 @@ def _normalised(content: bytes) -> tuple[bytes, int, int, bytes]:
             image.load()
             converted = flattened(image)
             data, width, height = webp(converted, MAX_SIDE)
-            return data, width, height, webp(converted, THUMB_SIDE)[0]
+            return data, width, height, {side: webp(converted, side)[0] for side in THUMB_SIDES}
     except Image.DecompressionBombError:
         raise _too_many_pixels() from None
     except (UnidentifiedImageError, OSError, SyntaxError):
@@ -104,11 +112,12 @@ async def add_image(
     product = await own_product(actor, product_id)
     if await ProductImage.filter(product=product).count() >= MAX_IMAGES:
         raise ValidationFailed({"image": _("A product has at most 8 photos.")})
-    data, width, height, thumbnail = await in_thread(_normalised, content)
+    data, width, height, copies = await in_thread(_normalised, content)
     relative = Path("products") / str(product.id) / f"{uuid.uuid4().hex}.webp"
     target = media_dir / relative
-    small = media_dir / thumbnail_path(str(relative))
-    write_whole(small, thumbnail)
+    smaller = {side: media_dir / thumbnail_path(str(relative), side) for side in copies}
+    for side, copy in copies.items():
+        write_whole(smaller[side], copy)
     write_whole(target, data)
     try:
         async with in_transaction():
@@ -117,8 +126,8 @@ async def add_image(
                                               height=height, position=position, has_thumbnail=True)
             await enqueue(product.id)
     except Exception:
-        target.unlink(missing_ok=True)
-        small.unlink(missing_ok=True)
+        for written in (target, *smaller.values()):
+            written.unlink(missing_ok=True)
         raise
     return image
 
@@ -131,5 +140,5 @@ async def remove_image(actor: Account | None, product_id: int, image_id: int, *,
     async with in_transaction():
         await image.delete()
         await enqueue(product.id)
-    (media_dir / image.path).unlink(missing_ok=True)
-    (media_dir / thumbnail_path(image.path)).unlink(missing_ok=True)
+    for path in (image.path, *(thumbnail_path(image.path, side) for side in THUMB_SIDES)):
+        (media_dir / path).unlink(missing_ok=True)

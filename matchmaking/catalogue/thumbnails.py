@@ -1,8 +1,9 @@
-"""Thumbnails for photos stored before thumbnails existed (`ocop thumbnails`, the thumbnails job).
+"""Thumbnails for photos stored before them (`ocop thumbnails`, the thumbnails job).
 
-Pages show such a photo itself until its small copy is written (catalogue.images.small_copy);
-this walks the photos without one, writes it from the stored photo and marks it. Running it
-again does nothing more: a photo whose copy is already on disk is only marked.
+Pages show such a photo itself until its smaller copies are written (catalogue.images.
+photo_sources); this walks the photos not marked as having them, writes the missing copies from
+the stored photo and marks it. Running it again does nothing more: copies already on disk are
+kept, and a photo with all of them is only marked.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from PIL import Image
 
 from matchmaking.catalogue.images import (
     MAX_PIXELS,
-    THUMB_SIDE,
+    THUMB_SIDES,
     flattened,
     thumbnail_path,
     webp,
@@ -28,8 +29,8 @@ BATCH = 100
 
 @dataclass
 class ThumbnailReport:
-    made: int = 0  # small copies written
-    found: int = 0  # already on disk, only marked
+    made: int = 0  # photos given the copies they lacked
+    found: int = 0  # photos whose copies were all on disk already: only marked
     missing: int = 0  # the photo's own file is gone (or unreadable): left as it is
     more: bool = False  # stopped at the limit with photos still to look at
 
@@ -38,8 +39,8 @@ class ThumbnailReport:
         return text + ("; more to do" if self.more else "")
 
 
-def _small_copy(source: Path, target: Path) -> bool:
-    """Write the THUMB_SIDE copy of the stored photo `source`; False if it cannot be read."""
+def _write_copies(source: Path, targets: dict[int, Path]) -> bool:
+    """Write each side's copy of the stored photo `source`; False if it cannot be read."""
     try:
         with Image.open(source) as image:
             if image.width * image.height > MAX_PIXELS:
@@ -48,12 +49,13 @@ def _small_copy(source: Path, target: Path) -> bool:
             converted = flattened(image)
     except (OSError, SyntaxError, Image.DecompressionBombError):
         return False
-    write_whole(target, webp(converted, THUMB_SIDE)[0])
+    for side, target in targets.items():
+        write_whole(target, webp(converted, side)[0])
     return True
 
 
 async def make_missing_thumbnails(*, media_dir: Path, limit: int | None = None) -> ThumbnailReport:
-    """Give each photo without a thumbnail its small copy, at most `limit` made (None: all).
+    """Give each photo without its copies the ones it lacks, at most `limit` photos (None: all).
 
     Side effects: files beside the photos, ProductImage.has_thumbnail set. Pillow runs in the
     bounded threads (matchmaking.offload), never on the event loop.
@@ -68,10 +70,11 @@ async def make_missing_thumbnails(*, media_dir: Path, limit: int | None = None) 
                 report.more = True
                 return report
             after = image.id
-            target = media_dir / thumbnail_path(image.path)
-            if target.is_file():
+            missing = {side: media_dir / thumbnail_path(image.path, side) for side in THUMB_SIDES}
+            missing = {side: path for side, path in missing.items() if not path.is_file()}
+            if not missing:
                 report.found += 1
-            elif await in_thread(_small_copy, media_dir / image.path, target):
+            elif await in_thread(_write_copies, media_dir / image.path, missing):
                 report.made += 1
             else:
                 report.missing += 1

@@ -1,9 +1,9 @@
 """In a real browser at 390 px: every page each role's menu reaches fits the screen, cleanly.
 
 Logs in as each demo role (`ocop seed`), follows every link of the role's menu, plus a product
-page with a photo and the fair's floor plan, and checks that no page scrolls sideways, that the
-console shows no error and that the Content-Security-Policy was never violated (tests/browser/phone.py),
-with a screenshot of each.
+page with a photo and the fair's floor plan and exhibitor directory, and checks that no page
+scrolls sideways, that the console shows no error and that the Content-Security-Policy was
+never violated (tests/browser/phone.py), with a screenshot of each.
 """
 
 from __future__ import annotations
@@ -73,7 +73,9 @@ def test_every_page_of_the_role_fits_a_phone(server: str, browser: Any, role: st
         visit.open("/")
         problems = visit.check("home")
         pages = dict.fromkeys(visit.menu_links())
-        pages[_fair_plan(visit)] = None
+        plan = _fair_plan(visit)
+        pages[plan] = None
+        pages[plan.removesuffix("/plan") + "/directory"] = None
         if role == "producer":
             pages[_product_with_photo(visit, tmp_path)] = None
         assert len(pages) >= 3, pages

@@ -30,4 +30,6 @@ def test_thumbnails_command_makes_the_missing_ones_once(tmp_path: Path) -> None:
     assert first.stdout.strip() == "1 thumbnails made, 0 found on disk, 0 photos missing"
     with Image.open(media / "products" / "1" / "old-480.webp") as small:
         assert small.size == (480, 360)
+    with Image.open(media / "products" / "1" / "old-960.webp") as phone:
+        assert phone.size == (960, 720)
     assert second.stdout.strip() == "0 thumbnails made, 0 found on disk, 0 photos missing"

@@ -42,12 +42,12 @@ async def test_photo_uploaded_before_thumbnails_is_shown_by_itself_until_it_has_
         assert media_links((await client.get(path)).text) == {photo.path}, path
     await make_missing_thumbnails(media_dir=settings.media_dir)
 
-    small = thumbnail_path(photo.path)
-    assert (settings.media_dir / small).is_file()
-    assert media_links((await client.get("/producer/products")).text) == {small, photo.path}
+    small, phone = thumbnail_path(photo.path), thumbnail_path(photo.path, 960)
+    assert (settings.media_dir / small).is_file() and (settings.media_dir / phone).is_file()
+    assert media_links((await client.get("/producer/products")).text) == {small, phone, photo.path}
     page = (await client.get(f"/products/{product.id}")).text
     assert f'src="/media/{small}"' in page
-    assert f"/media/{small} 480w, /media/{photo.path} 1600w" in page
+    assert f"/media/{small} 480w, /media/{phone} 960w, /media/{photo.path} 1600w" in page
     edit = (await client.get(f"/producer/products/{product.id}/edit")).text
     assert media_links(edit) == {small}
 
@@ -76,7 +76,8 @@ async def test_directory_shows_each_exhibitors_product_photos_as_thumbnails(
     assert [int(product_id) for product_id, _ in tags] == [product.id]
     tag = tags[0][1]
     assert f'src="/media/{small}"' in tag and 'loading="lazy"' in tag
-    assert f'srcset="/media/{small} 480w, /media/{image.path} 1600w"' in tag
+    assert f'srcset="/media/{small} 480w, /media/{thumbnail_path(image.path, 960)} 960w, ' \
+           f'/media/{image.path} 1600w"' in tag
     assert f'alt="{product.name}"' in tag and 'sizes="72px"' in tag
     assert all((settings.media_dir / link).is_file() for link in media_links(page))
     assert (await Product.get(id=hidden.id)).status == ProductStatus.DRAFT

@@ -171,4 +171,7 @@ async def test_camera_photo_over_5_mb_is_made_smaller_with_a_thumbnail_shown_in_
     listed = (await client.get("/producer/products")).text
     assert f'src="/media/{thumbnail_path(image.path)}"' in listed
     page = (await client.get(f"/products/{product.id}")).text
-    assert f"/media/{thumbnail_path(image.path)} 480w, /media/{image.path} 1600w" in page
+    assert (f"/media/{thumbnail_path(image.path)} 480w, /media/{thumbnail_path(image.path, 960)} "
+            f"960w, /media/{image.path} 1600w") in page
+    with Image.open(settings.media_dir / thumbnail_path(image.path, 960)) as phone:
+        assert phone.size == (960, 640)

@@ -1,4 +1,4 @@
-"""Photos stored before thumbnails existed get their small copy, once, from the stored file."""
+"""Photos stored before thumbnails existed get their smaller copies, once, from the stored file."""
 
 from __future__ import annotations
 
@@ -33,22 +33,30 @@ async def test_old_photos_get_a_thumbnail_and_a_second_run_does_nothing(db: str,
     product = await make_product(await make_producer())
     old = await old_photo(product, tmp_path, "old")
     tall = await old_photo(product, tmp_path, "tall", size=(900, 1600))
-    # Uploaded after thumbnails existed but before photos were marked: only marked, not redrawn.
+    # With both copies already (uploaded before photos were marked): only marked, not redrawn.
     marked = await old_photo(product, tmp_path, "marked")
     write_photo(tmp_path, thumbnail_path(marked.path), (480, 360))
+    write_photo(tmp_path, thumbnail_path(marked.path, 960), (960, 720))
     before = (tmp_path / thumbnail_path(marked.path)).stat().st_mtime_ns
+    # With the list copy only (uploaded when there was one size): given the phone's copy.
+    listed = await old_photo(product, tmp_path, "listed")
+    write_photo(tmp_path, thumbnail_path(listed.path), (480, 360))
     gone = await old_photo(product, tmp_path, "gone", on_disk=False)
 
     report = await make_missing_thumbnails(media_dir=tmp_path)
 
-    assert (report.made, report.found, report.missing, report.more) == (2, 1, 1, False)
+    assert (report.made, report.found, report.missing, report.more) == (3, 1, 1, False)
     with Image.open(tmp_path / thumbnail_path(old.path)) as small:
         assert (small.format, small.size) == ("WEBP", (480, 360))
+    with Image.open(tmp_path / thumbnail_path(old.path, 960)) as phone:
+        assert (phone.format, phone.size) == ("WEBP", (960, 720))
     with Image.open(tmp_path / thumbnail_path(tall.path)) as small:
         assert small.size == (270, 480)
+    with Image.open(tmp_path / thumbnail_path(listed.path, 960)) as phone:
+        assert phone.size == (960, 720)
     assert (tmp_path / thumbnail_path(marked.path)).stat().st_mtime_ns == before
     flags = dict(await ProductImage.all().values_list("id", "has_thumbnail"))
-    assert flags == {old.id: True, tall.id: True, marked.id: True, gone.id: False}
+    assert flags == {old.id: True, tall.id: True, marked.id: True, listed.id: True, gone.id: False}
     assert not (tmp_path / thumbnail_path(gone.path)).exists()
 
     again = await make_missing_thumbnails(media_dir=tmp_path)
@@ -63,7 +71,8 @@ async def test_a_limited_run_stops_at_its_limit_and_the_next_run_finishes(db: st
     assert (first.made, first.more) == (2, True)
     second = await make_missing_thumbnails(media_dir=tmp_path, limit=2)
     assert (second.made, second.more) == (1, False)
-    assert all((tmp_path / thumbnail_path(p.path)).is_file() for p in photos)
+    assert all((tmp_path / thumbnail_path(p.path, side)).is_file()
+               for p in photos for side in (480, 960))
     assert await ProductImage.filter(has_thumbnail=False).count() == 0
 
 
