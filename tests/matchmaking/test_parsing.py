@@ -9,10 +9,12 @@ import pytest
 
 from matchmaking.parsing import (
     NumberError,
+    parse_vnd,
     parse_whole,
     quantity_input,
     read_decimal,
     read_quantity,
+    vnd_input,
 )
 
 
@@ -57,3 +59,11 @@ def test_whole_numbers_no_longer_swallow_a_decimal_comma() -> None:
 @pytest.mark.parametrize("stored", ["2", "1.5", "1500", "0.25", "1.125", "1000.5"])
 def test_a_quantity_shown_in_a_form_reads_back_as_itself(stored: str) -> None:
     assert read_decimal(quantity_input(Decimal(stored))) == Decimal(stored)
+
+
+@pytest.mark.parametrize(("stored", "shown"), [(85_000, "85.000"), (1_250_000, "1.250.000"),
+                                               (500, "500"), (None, "")])
+def test_an_amount_shown_in_a_form_is_grouped_and_reads_back_as_itself(
+        stored: int | None, shown: str) -> None:
+    assert vnd_input(stored) == shown
+    assert stored is None or parse_vnd(shown) == stored

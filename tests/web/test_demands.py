@@ -105,7 +105,7 @@ async def test_edit_form_shows_saved_values_and_saves(client: httpx.AsyncClient)
     _, buyer = await as_buyer(client)
     demand = await make_demand(buyer, max_price_vnd=350_000)
     page = await client.get(f"/buyer/demands/{demand.id}/edit")
-    assert 'value="350000"' in page.text and 'value="beverages/tea" selected' in page.text
+    assert 'value="350.000"' in page.text and 'value="beverages/tea" selected' in page.text
     response = await post_form(client, f"/buyer/demands/{demand.id}/edit",
                                {**DEMAND, "quantity": "5"})
     assert response.status_code == 303

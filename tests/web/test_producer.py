@@ -81,6 +81,20 @@ async def test_product_errors_keep_everything_typed(client: httpx.AsyncClient) -
     assert await Product.all().count() == 0
 
 
+async def test_edit_form_shows_the_price_grouped_and_saves_it_unchanged(
+        client: httpx.AsyncClient) -> None:
+    client, producer = await producer_client(client)
+    await post_form(client, "/producer/products/new", {**PRODUCT, "price_vnd": "85000"})
+    product = await Product.get(producer=producer)
+    page = await client.get(f"/producer/products/{product.id}/edit")
+    assert 'value="85.000"' in page.text
+    response = await post_form(client, f"/producer/products/{product.id}/edit",
+                               {**PRODUCT, "price_vnd": "85.000"})
+    assert response.status_code == 303
+    await product.refresh_from_db()
+    assert product.price_vnd == 85_000
+
+
 async def test_edit_another_producers_product_is_404(client: httpx.AsyncClient) -> None:
     other = await make_product()
     client, _ = await producer_client(client)

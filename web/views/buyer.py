@@ -15,7 +15,7 @@ from matchmaking.demands.near_misses import near_misses
 from matchmaking.enums import BuyerKind, ProductGroup, QualityMark, Recurrence, Role
 from matchmaking.errors import NotFound, ValidationFailed
 from matchmaking.models import Demand
-from matchmaking.parsing import quantity_input
+from matchmaking.parsing import quantity_input, vnd_input
 from matchmaking.permissions import require_role
 from matchmaking.places import province_codes, short_province_name
 from matchmaking.taxonomy import SUBGROUPS, UNITS
@@ -78,7 +78,7 @@ def demand_values(demand: Demand) -> tuple[dict[str, str], list[str]]:
         "group_subgroup": group_subgroup, "keywords": demand.keywords,
         "quantity": quantity_input(demand.quantity), "unit": demand.unit,
         "price_unit": demand.price_unit or demand.unit,
-        "recurrence": str(demand.recurrence), "max_price_vnd": text(demand.max_price_vnd),
+        "recurrence": str(demand.recurrence), "max_price_vnd": vnd_input(demand.max_price_vnd),
         "min_stars": text(demand.min_stars),
         "delivery_province_code": text(demand.delivery_province_code),
         "needed_by": text(demand.needed_by), "valid_until": text(demand.valid_until),

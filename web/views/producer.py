@@ -19,7 +19,7 @@ from matchmaking.certificates.offers import listing_of, recognised_products
 from matchmaking.clock import today_in_vietnam
 from matchmaking.enums import ProducerKind, ProductGroup, ProductStatus, QualityMark, Role
 from matchmaking.errors import ValidationFailed
-from matchmaking.parsing import parse_id, quantity_input
+from matchmaking.parsing import parse_id, quantity_input, vnd_input
 from matchmaking.permissions import require_role
 from matchmaking.places import province_codes, short_province_name, wards_of
 from matchmaking.taxonomy import SUBGROUPS, UNITS
@@ -95,7 +95,7 @@ def _product_values(product: Any) -> dict[str, str]:
         "certificate_authority": text(product.certificate_authority),
         "decision_date": text(product.decision_date),
         "certificate_expiry": text(product.certificate_expiry),
-        "price_vnd": text(product.price_vnd), "unit": product.unit,
+        "price_vnd": vnd_input(product.price_vnd), "unit": product.unit,
         "min_order": quantity_input(product.min_order),
         "monthly_capacity": quantity_input(product.monthly_capacity),
         "net_quantity": quantity_input(product.net_quantity), "net_unit": text(product.net_unit),
