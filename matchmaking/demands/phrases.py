@@ -5,15 +5,21 @@ delivery place ("giao Hà Nội", "giao tại Hà Nội") and the words around t
 read as what they are, with or without diacritics, and never searched as product words. Other
 place names ("chè Hà Giang", "nước mắm Phú Quốc") are place words: they may rank a product from
 there higher but never make a product match by themselves. What remains are the product words.
+
+A product name one of whose words is also noise ("gia vị", "tinh dầu", "miến dong") is kept
+whole: those names are data (matchmaking/data/compound-product-words.json, derived from the
+taxonomy and the product vocabulary by matchmaking.demands.compounds).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from contextlib import suppress
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
+from pathlib import Path
 
 from matchmaking.parsing import NumberError, read_decimal
 from matchmaking.places import find_place, fold
@@ -40,6 +46,7 @@ _LINKS = {"tai", "den", "toi", "ve", "hang", "o", "tp", "thanh", "pho", "tinh"}
 _STAR_WORDS = {"sao", "star", "stars", "*", "★"}
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*[^\W\d_]+(?![^\W_])|\d+(?:[.,]\d+)*(?![^\W_])|[^\W_]+|★")
 _GLUED = re.compile(r"(\d+(?:[.,]\d+)*)([^\W\d_]+)")  # "500g", "2tan"
+COMPOUNDS = Path(__file__).parents[1] / "data" / "compound-product-words.json"
 
 
 @dataclass(frozen=True)
@@ -62,14 +69,59 @@ def _is_noise(word: str) -> bool:
     return accented is None or word.lower() in (key, accented)
 
 
-@lru_cache(maxsize=20_000)
-def understand(text: str) -> Understood:
-    """The product words, place words, quantity, unit, minimum stars and delivery province."""
+def is_product_word(word: str) -> bool:
+    """Whether a word, standing alone, is kept as a product word (not noise, not a lone letter)."""
+    return not _is_noise(word) and len(fold(word)) >= 2
+
+
+def tokenize(text: str) -> list[str]:
+    """The words and numbers of a sentence, with a unit or star glued to a number split off."""
     tokens: list[str] = []
     for token in _TOKEN.findall(text):
         glued = _GLUED.fullmatch(token)
         split = glued and (unit_named(glued.group(2)) or fold(glued.group(2)) in _STAR_WORDS)
         tokens += list(glued.groups()) if glued and split else [token]
+    return tokens
+
+
+@cache
+def _compounds() -> dict[str, tuple[tuple[tuple[str, str], ...], ...]]:
+    """The protected names by their first word folded, longest first; each word (as written,
+    folded)."""
+    with COMPOUNDS.open(encoding="utf-8") as handle:
+        names: list[str] = json.load(handle)["compounds"]
+    by_first: dict[str, list[tuple[tuple[str, str], ...]]] = {}
+    for name in names:
+        words = tuple((word, fold(word)) for word in name.split())
+        by_first.setdefault(words[0][1], []).append(words)
+    return {key: tuple(sorted(found, key=len, reverse=True)) for key, found in by_first.items()}
+
+
+def _compound_step(tokens: list[str], start: int, folded: list[str]) -> int:
+    """How many words of a protected name start at `tokens[start]`, or 0; each word typed as
+    written or without diacritics ("gia vị", "gia vi", not "giá vị")."""
+    for words in _compounds().get(folded[start], ()):
+        typed = tokens[start:start + len(words)]
+        if len(typed) == len(words) and all(
+                t.lower() in (word, key) for t, (word, key) in zip(typed, words, strict=True)):
+            return len(words)
+    return 0
+
+
+def _compound_at(tokens: list[str], start: int, folded: list[str]) -> int:
+    """How many words from `tokens[start]` protected names cover, overlapping names chained
+    ("nhà sàn" + "sàn cộng" + "cộng đồng"), or 0. One of the words must be a product word on its
+    own, so that "nhu cau dat" (noise) is not coffee from Cầu Đất."""
+    end = start
+    while step := _compound_step(tokens, max(start, end - 1), folded):
+        end = max(start, end - 1) + step
+    return end - start if any(is_product_word(t) for t in tokens[start:end]) else 0
+
+
+@lru_cache(maxsize=20_000)
+def understand(text: str) -> Understood:
+    """The product words, place words, quantity, unit, minimum stars and delivery province."""
+    tokens = tokenize(text)
     folded = [fold(t) for t in tokens]
     words: list[str] = []
     places: list[str] = []
@@ -101,12 +153,17 @@ def understand(text: str) -> Understood:
             if place is not None and place[1] == "province":
                 province, i = place[2], j + place[0]
                 continue
+        compound = _compound_at(tokens, i, folded)
+        if compound:
+            words += tokens[i:i + compound]
+            i += compound
+            continue
         place = find_place(tokens, i, folded)
         if place is not None:
             places.append(" ".join(tokens[i:i + place[0]]))
             i += place[0]
             continue
-        if not _is_noise(token) and len(key) >= 2:
+        if is_product_word(token):
             words.append(token)
         i += 1
     return Understood(tuple(dict.fromkeys(words)), tuple(dict.fromkeys(places)), quantity, unit,
