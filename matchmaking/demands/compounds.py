@@ -27,14 +27,13 @@ _CLAUSE = re.compile(r"[,;:()/]| - ")  # a name's parts: "Thực phẩm - đồ 
 
 
 def product_names() -> list[str]:
-    """The taxonomy's groups and sub-groups, and the vocabulary's trades, nouns and names."""
-    names = []
-    for group in classification()["groups"]:
-        names.append(group["name"])
-        names += [sub["name"] for part in group["groups"] for sub in part["subgroups"]]
-    for template in TEMPLATES:
-        names += [template.trade, template.demand_noun]
-        names += [name.text.replace("{place}", "").strip() for name in template.names]
+    """What products are called: the taxonomy's sub-groups and the vocabulary's product names.
+    Not the words around them in demands and trades ("hàng thủ công", "rượu đặc sản"): kept,
+    "hàng" and "sản" would be words a product must match yet no product name carries."""
+    names = [sub["name"] for group in classification()["groups"] for part in group["groups"]
+             for sub in part["subgroups"]]
+    names += [name.text.replace("{place}", "").strip() for template in TEMPLATES
+              for name in template.names]
     return names
 
 

@@ -100,3 +100,9 @@ def test_noise_next_to_a_two_word_name_is_still_noise() -> None:
     assert understand("Cần 50 kg gia vị giá tốt").words == ("gia", "vị", "tốt")
     assert understand("nhu cau dat chuan che xanh").words == ("che", "xanh")
     assert understand("cà phê Cầu Đất").words == ("cà", "phê", "Cầu", "Đất")
+
+
+def test_a_generic_word_before_a_product_name_stays_noise() -> None:
+    # "hàng" (goods) names no product: kept, it would be a word every hit must match.
+    assert understand("Cần 200 cái hàng thủ công giao Hà Nội").words == ("thủ", "công")
+    assert understand("can 200 cai hang thu cong giao ha noi").words == ("thu", "cong")
