@@ -160,13 +160,17 @@ async def search_in_full(search: SearchClient, rows: Sequence[dict[str, Any]]) -
     requests = sorted((candidate_request(row) for row in rows), key=_alike)
     slices = [requests[i:i + SLICE] for i in range(0, len(requests), SLICE)]
     plans: dict[int, list[Planned]] = {}
+    facts: dict[int, ProductFacts] = {}
+    asked: set[int] = set()  # products read already, over all slices (published or not)
     ahead = asyncio.ensure_future(find_candidates(search, slices[0]))
     try:
         for position in range(len(slices)):
             found = await ahead
             if position + 1 < len(slices):
                 ahead = asyncio.ensure_future(find_candidates(search, slices[position + 1]))
-            facts = await published_facts(c.product_id for hits in found.values() for c in hits)
+            wanted = {c.product_id for hits in found.values() for c in hits} - asked
+            asked |= wanted
+            facts.update(await published_facts(wanted))
             for demand_id, hits in found.items():
                 plans[demand_id] = [planned(s) for s in score_hits(
                     demand_facts(by_id[demand_id]), hits, facts, TOP_K)]
