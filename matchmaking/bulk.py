@@ -24,8 +24,16 @@ def _encoders(model: type[Model], columns: Sequence[str]) -> list[Callable[[Any]
 
 
 def _encoded(rows: Sequence[Sequence[Any]], encoders: list[Callable[[Any], str] | None]) -> list[list[Any]]:
-    return [[value if encode is None or value is None else encode(value)
-             for value, encode in zip(row, encoders, strict=True)] for row in rows]
+    """The rows as lists, their JSON columns encoded."""
+    json_columns = [(i, encode) for i, encode in enumerate(encoders) if encode is not None]
+    encoded = []
+    for row in rows:
+        values = list(row)
+        for i, encode in json_columns:
+            if values[i] is not None:
+                values[i] = encode(values[i])
+        encoded.append(values)
+    return encoded
 
 
 def _placeholders(dialect: str, count: int) -> str:

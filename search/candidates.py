@@ -24,6 +24,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from matchmaking.enums import ProductStatus
@@ -109,11 +110,24 @@ def _query(uid: str, q: str, filter_: list[str], limit: int) -> dict[str, Any]:
 _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
 
 
+@lru_cache(maxsize=100_000)
 def _tone_apart(word: str) -> tuple[str, str]:
     """A word as (its letters without the tone mark, the tone mark): "hoà" and "hòa" are one."""
     marks = unicodedata.normalize("NFD", word.lower())
     return (unicodedata.normalize("NFC", "".join(c for c in marks if c not in _TONES)),
             "".join(c for c in marks if c in _TONES))
+
+
+# A full match run asks this of some 200,000 (demand, candidate) pairs over a few thousand
+# distinct words and names: each word and name is taken apart once.
+_folded = lru_cache(maxsize=100_000)(fold)
+
+
+@lru_cache(maxsize=100_000)
+def _name_words(name: str) -> tuple[tuple[tuple[str, str], str], ...]:
+    """The words of a product name, each tone apart and folded."""
+    return tuple((parts, _folded(parts[0]))
+                 for parts in (_tone_apart(w) for w in re.findall(r"[^\W_]+", name)))
 
 
 def mistoned(words: Sequence[str], name: str) -> bool:
@@ -122,12 +136,13 @@ def mistoned(words: Sequence[str], name: str) -> bool:
     finds "Cà phê … Hội Sơn", and "thịt cừu" (lamb) "Ruốc thịt Khả Cửu". A word typed without
     diacritics, or not in the name at all (found in the description, or by a synonym), tells
     nothing."""
-    named = [_tone_apart(w) for w in re.findall(r"[^\W_]+", name)]
+    named = _name_words(name)
     for word in words:
-        if fold(word) == word.lower():
+        if _folded(word) == word.lower():
             continue
         typed = _tone_apart(word)
-        same_letters = [w for w in named if fold(w[0]) == fold(typed[0])]
+        letters = _folded(typed[0])
+        same_letters = [parts for parts, folded in named if folded == letters]
         if same_letters and typed not in same_letters:
             return True
     return False

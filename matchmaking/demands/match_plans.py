@@ -7,6 +7,7 @@ demand's best `TOP_K` as `Planned` matches, ready to be stored by matchmaking.de
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -27,11 +28,12 @@ from matchmaking.demands.scoring import (
 )
 from matchmaking.enums import DemandStatus, ProductStatus, Recurrence
 from matchmaking.models import Product
-from search.candidates import Candidate, CandidateRequest, find_candidates
+from search.candidates import BATCH, PARALLEL, Candidate, CandidateRequest, find_candidates
 from search.client import SearchClient
 
 TOP_K = 10
 CHUNK = 5_000  # ids per IN (...) list
+SLICE = BATCH * PARALLEL  # demands searched while the slice before is scored
 
 DEMAND_FIELDS = (
     "id", "buyer_id", "title", "keywords", "group", "subgroup", "quantity", "unit", "price_unit",
@@ -145,12 +147,38 @@ def score_hits(demand: DemandFacts, hits: Sequence[Candidate],
 
 
 async def search_in_full(search: SearchClient, rows: Sequence[dict[str, Any]]) -> dict[int, list[Planned]]:
-    """Each demand's best TOP_K from a fresh search."""
+    """Each demand's best TOP_K from a fresh search.
+
+    Demands go in slices of what Meilisearch answers in one round (search.candidates.BATCH times
+    PARALLEL queries): while this process scores one slice, Meilisearch already searches the next,
+    so the two share the machine's cores instead of taking turns. Demands asking alike are
+    sorted next to each other, so that their identical queries fall in one slice, sent once.
+    """
     if not rows:
         return {}
-    found = await find_candidates(search, [candidate_request(r) for r in rows])
-    facts = await published_facts(c.product_id for hits in found.values() for c in hits)
-    return {
-        row["id"]: [planned(s) for s in score_hits(demand_facts(row), found[row["id"]], facts, TOP_K)]
-        for row in rows
-    }
+    by_id = {row["id"]: row for row in rows}
+    requests = sorted((candidate_request(row) for row in rows), key=_alike)
+    slices = [requests[i:i + SLICE] for i in range(0, len(requests), SLICE)]
+    plans: dict[int, list[Planned]] = {}
+    facts: dict[int, ProductFacts] = {}
+    asked: set[int] = set()  # products read already, over all slices (published or not)
+    ahead = asyncio.ensure_future(find_candidates(search, slices[0]))
+    try:
+        for position in range(len(slices)):
+            found = await ahead
+            if position + 1 < len(slices):
+                ahead = asyncio.ensure_future(find_candidates(search, slices[position + 1]))
+            wanted = {c.product_id for hits in found.values() for c in hits} - asked
+            asked |= wanted
+            facts.update(await published_facts(wanted))
+            for demand_id, hits in found.items():
+                plans[demand_id] = [planned(s) for s in score_hits(
+                    demand_facts(by_id[demand_id]), hits, facts, TOP_K)]
+    finally:
+        ahead.cancel()  # a slice searched for a run that failed: nobody waits for it
+    return plans
+
+
+def _alike(request: CandidateRequest) -> tuple[Any, ...]:
+    return (request.group or "", request.subgroup or "", request.words, request.places,
+            request.min_stars or 0, request.required_marks, request.needed_by, request.demand_id)

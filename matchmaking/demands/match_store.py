@@ -1,9 +1,9 @@
 """Storing the match job's plans: each demand's wanted matches against its stored ones.
 
 Writes go in batches of whole buyers (a buyer's demands in one transaction), with one insert,
-one update and one delete statement per few thousand rows. A (demand, product) pair announced
-once (a MatchAnnouncement row) is stored as already announced when it comes back, so it is
-never announced again.
+one update and one delete statement per few thousand rows (matchmaking.bulk: plain rows, no
+model object each). A (demand, product) pair announced once (a MatchAnnouncement row) is stored
+as already announced when it comes back, so it is never announced again.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 from tortoise.expressions import Q, Subquery
 from tortoise.transactions import in_transaction
 
+from matchmaking.bulk import insert_rows, update_rows
 from matchmaking.demands.match_plans import Planned, chunks, open_demands
 from matchmaking.demands.sourcing import id_set
 from matchmaking.models import Demand, Match, MatchAnnouncement
@@ -45,28 +46,39 @@ async def stored(demand_ids: Iterable[int], *, reasons: bool = True) -> dict[int
     return found
 
 
-Change = tuple[int, list[Match], list[tuple[int, dict[str, Any]]], list[int]]
+CREATE_COLUMNS = ("demand_id", "product_id", "producer_id", "score", "rank", "components", "reasons",
+                  "notified_at", "updated_at")
+UPDATE_COLUMNS = ("score", "rank", "components", "reasons", "updated_at")
+
+
+@dataclass
+class Change:
+    """One demand's rows to write: new rows (CREATE_COLUMNS), changed ones (UPDATE_COLUMNS, then
+    the id) and the ids of rows to delete."""
+
+    demand_id: int
+    creates: list[tuple[Any, ...]] = field(default_factory=list)
+    updates: list[tuple[Any, ...]] = field(default_factory=list)
+    deletes: list[int] = field(default_factory=list)
 
 
 def _diff(demand_id: int, wanted: list[Planned], have_rows: list[dict[str, Any]], now: datetime,
           announced: set[tuple[int, int]]) -> Change:
     have = {row["product_id"]: row for row in have_rows}
-    creates: list[Match] = []
-    updates: list[tuple[int, dict[str, Any]]] = []
+    change = Change(demand_id)
     for position, item in enumerate(wanted, start=1):
-        values = {"score": item.score, "rank": position, "components": item.components,
-                  "reasons": item.reasons}
         row = have.pop(item.product_id, None)
         if row is None:
             # A product announced for this demand before (it left the list and came back) is not
             # announced again.
             told = now if (demand_id, item.product_id) in announced else None
-            creates.append(Match(demand_id=demand_id, product_id=item.product_id,
-                                 producer_id=item.producer_id, notified_at=told, **values))
+            change.creates.append((demand_id, item.product_id, item.producer_id, item.score, position,
+                                   item.components, item.reasons, told, now))
         # The reasons are rendered from the codes in `components`: equal codes, equal reasons.
-        elif any(row[key] != values[key] for key in ("score", "rank", "components")):
-            updates.append((row["id"], {**values, "updated_at": now}))
-    return demand_id, creates, updates, [row["id"] for row in have.values()]
+        elif (row["score"], row["rank"], row["components"]) != (item.score, position, item.components):
+            change.updates.append((item.score, position, item.components, item.reasons, now, row["id"]))
+    change.deletes = [row["id"] for row in have.values()]
+    return change
 
 
 async def _announced(demand_ids: Iterable[int]) -> set[tuple[int, int]]:
@@ -76,14 +88,6 @@ async def _announced(demand_ids: Iterable[int]) -> set[tuple[int, int]]:
         found.update(await MatchAnnouncement.filter(demand_id__in=chunk).values_list(
             "demand_id", "product_id"))
     return found
-
-
-async def record_announced(now: datetime) -> None:
-    """Remember the pairs announced in this run, so they are never announced again."""
-    rows = await Match.filter(notified_at=now).values_list("demand_id", "product_id")
-    await MatchAnnouncement.bulk_create(
-        [MatchAnnouncement(demand_id=d, product_id=p, announced_at=now) for d, p in rows],
-        ignore_conflicts=True, batch_size=2_000)
 
 
 async def write_plans(plans: dict[int, list[Planned]], buyers: dict[int, int], now: datetime) -> Written:
@@ -98,7 +102,7 @@ async def write_plans(plans: dict[int, list[Planned]], buyers: dict[int, int], n
     for buyer_id in sorted(by_buyer):
         for d in by_buyer[buyer_id]:
             change = _diff(d, plans[d], have.get(d, []), now, announced)
-            if change[1] or change[2] or change[3]:
+            if change.creates or change.updates or change.deletes:
                 batch.append(change)
         if len(batch) >= WRITE_BATCH:
             await _write_batch(batch, written)
@@ -109,26 +113,16 @@ async def write_plans(plans: dict[int, list[Planned]], buyers: dict[int, int], n
 
 
 async def _write_batch(batch: list[Change], written: Written) -> None:
-    deletes = [i for _, _, _, ids in batch for i in ids]
-    creates = [m for _, made, _, _ in batch for m in made]
-    updates = []
-    for _, _, changes, _ in batch:
-        for match_id, values in changes:
-            match = Match(id=match_id, **values)
-            match._saved_in_db = True
-            updates.append(match)
+    deletes = [i for change in batch for i in change.deletes]
     async with in_transaction():
         for chunk in chunks(deletes):
             await Match.filter(id__in=chunk).delete()
-        if creates:
-            await Match.bulk_create(creates, batch_size=1_000)
-        if updates:
-            await Match.bulk_update(updates, fields=["score", "rank", "components", "reasons",
-                                                     "updated_at"], batch_size=500)
-    written.created += len(creates)
-    written.updated += len(updates)
+        written.created += await insert_rows(Match, CREATE_COLUMNS,
+                                             [row for change in batch for row in change.creates])
+        written.updated += await update_rows(Match, UPDATE_COLUMNS,
+                                             [row for change in batch for row in change.updates])
     written.deleted += len(deletes)
-    written.demands |= {d for d, _, _, _ in batch}
+    written.demands |= {change.demand_id for change in batch}
 
 
 async def drop_closed(today: date, since: datetime | None, last_day: date | None) -> tuple[set[int], int]:
