@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import quote_plus, urlencode
 
@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from config.i18n import current_language
 from config.i18n import gettext as _
 from matchmaking.catalogue import pages as catalogue_pages
 from matchmaking.catalogue import products as catalogue
@@ -27,8 +28,11 @@ from matchmaking.places import short_province_name, ward_name
 from search.fallback import find_products
 from search.query import ProductQuery, ProductResults, parse_product_query
 from web.auth import current_account, public_url
+from web.csrf import csrf_token
 from web.labels import per_language
+from web.page_cache import PageCache
 from web.render import render
+from web.urls import site_base
 
 SORT_CHOICES = ("relevance", "price_asc", "price_desc", "stars", "newest")
 
@@ -174,30 +178,43 @@ def _params(request: Request) -> dict[str, list[str]]:
     return {key: request.query_params.getlist(key) for key in request.query_params}
 
 
-async def search(request: Request) -> Response:
-    params = _params(request)
-    errors: dict[str, str] = {}
+def _parsed(params: dict[str, list[str]]) -> tuple[ProductQuery, dict[str, str]]:
     try:
-        query = parse_product_query(params)
+        return parse_product_query(params), {}
     except ValidationFailed as exc:
         # Search anyway without the broken parameters, and say which ones were left out.
-        errors = exc.errors
+        kept = {name: values for name, values in params.items() if name not in exc.errors}
         try:
-            query = parse_product_query({k: v for k, v in params.items() if k not in errors})
+            return parse_product_query(kept), exc.errors
         except ValidationFailed:
-            query = ProductQuery()
-    results = await find_products(request.app.state.search, query, today=today_in_vietnam())
+            return ProductQuery(), exc.errors
+
+
+async def search(request: Request) -> Response:
+    """The results page; anonymous visitors' pages are reused while the index holds."""
+    query, errors = _parsed(_params(request))
+    today = today_in_vietnam()
+    pages: PageCache = request.app.state.search_pages
+    key: Hashable | None = None
+    if current_account(request) is None:
+        key = (query, tuple(errors.items()), current_language(), site_base(request), today,
+               await request.app.state.index_version.get())
+        if (cached := pages.get(key)) is not None:
+            return cached
+    results = await find_products(request.app.state.search, query, today=today)
     popular: list[tuple[str, int]] = []
     if results.total == 0 and (query.q or query.has_filters):
-        facets = await request.app.state.catalogue_facets.get(request.app.state.search,
-                                                               today=today_in_vietnam())
+        facets = await request.app.state.catalogue_facets.get(request.app.state.search, today=today)
         popular = sorted(facets.get("group", {}).items(), key=lambda item: -item[1])
     photos = {product_id: Photo(image.path, image.width, image.height) for product_id, image
               in (await catalogue_pages.first_photos([hit.id for hit in results.hits])).items()}
     page = SearchPage(query, results, errors, popular, photos)
     context = {"page": page, "sort_choices": SORT_CHOICES, "sort_label": sort_label,
                "province_label": province_label, "marks": [m.value for m in QualityMark]}
-    return render(request, "search/results.html", context, 422 if errors else 200)
+    response = render(request, "search/results.html", context, 422 if errors else 200)
+    if key is not None and not results.degraded:
+        pages.put(key, response, secret=csrf_token(request))
+    return response
 
 
 async def _visible_product(request: Request) -> Product:
