@@ -17,6 +17,7 @@ from matchmaking.models import JobState, Product, SearchOutbox
 from search import products
 from search.client import SearchClient, acall
 from search.errors import SearchError
+from search.version import mark_index_changed
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +108,7 @@ async def reindex(
         await acall(client, client.wait, info.task_uid, 600_000)
     task = await acall(client, client.raw.swap_indexes, [{"indexes": [live_uid, fresh_uid]}])
     await acall(client, client.wait, task.task_uid)
+    await mark_index_changed()
     # After the swap `fresh_uid` names the old index: Meilisearch drops it in the background.
     await acall(client, client.raw.delete_index, fresh_uid)
     if high_water:
@@ -132,7 +134,8 @@ async def _drop_unfinished_builds(client: SearchClient, live_uid: str) -> None:
 
 
 async def sync_outbox(client: SearchClient, *, today: date, limit: int = 1_000) -> int:
-    """Send queued product changes to the index; rows are deleted only once applied."""
+    """Send queued product changes to the index; rows are deleted only once applied, then the
+    index's new version is recorded (search.version)."""
     rows = await SearchOutbox.filter(entity="product").order_by("id").limit(limit)
     if not rows:
         return 0
@@ -157,6 +160,7 @@ async def sync_outbox(client: SearchClient, *, today: date, limit: int = 1_000) 
         raise
     async with in_transaction():
         await SearchOutbox.filter(id__in=[r.id for r in rows]).delete()
+    await mark_index_changed()
     log.info("search sync: %d upserted, %d removed", len(upserts), len(deletions))
     return len(rows)
 

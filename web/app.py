@@ -22,6 +22,7 @@ from matchmaking.errors import DomainError
 from search.client import SearchClient
 from search.facets import CatalogueFacets
 from search.runtime import search_client_for, search_reader_for
+from search.version import IndexVersion
 from web import errors
 from web.api import auth as api_auth
 from web.api import catalogue as api_catalogue
@@ -40,6 +41,7 @@ from web.middleware import (
     SecurityHeadersMiddleware,
     UnavailableMiddleware,
 )
+from web.page_cache import PageCache
 from web.static_files import STATIC_DIR, FingerprintedStaticFiles
 from web.templating import make_templates
 from web.urls import UrlTable
@@ -60,6 +62,10 @@ log = logging.getLogger(__name__)
 HOME_COUNTS_SECONDS = 5.0
 # The popular groups shown when a search finds nothing may be this many seconds old.
 CATALOGUE_FACETS_SECONDS = 30.0
+# Another process's change to the search index shows on cached pages within this many seconds;
+# an anonymous search page is drawn again after PAGE_CACHE_SECONDS in any case.
+INDEX_VERSION_SECONDS = 1.0
+PAGE_CACHE_SECONDS = 30.0
 
 
 def routes(settings: Settings) -> list[BaseRoute]:
@@ -167,6 +173,8 @@ def create_app(
     app.state.urls = UrlTable(app.routes)
     app.state.home_counts = CachedCounts(max_age=HOME_COUNTS_SECONDS)
     app.state.catalogue_facets = CatalogueFacets(max_age=CATALOGUE_FACETS_SECONDS)
+    app.state.index_version = IndexVersion(max_age=INDEX_VERSION_SECONDS)
+    app.state.search_pages = PageCache(max_age=PAGE_CACHE_SECONDS)
     app.state.session_signer = Signer(secret, salt="ocop-session")
     return app
 

@@ -4,8 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from config.i18n import current_language
 from config.i18n import gettext as _
 from matchmaking.fairs.notify import invoice_text
+
+
+def per_language(table: Callable[[], dict[str, str]]) -> Callable[[str], str]:
+    """A label function over the codes `table` names, translated once per language.
+
+    A results page draws these labels a hundred times; building the table each time cost one
+    gettext call per code in it, for a single look-up.
+    """
+    tables: dict[str, dict[str, str]] = {}
+
+    def label(code: str) -> str:
+        language = current_language()
+        labels = tables.get(language)
+        if labels is None:
+            labels = tables[language] = table()
+        return labels.get(str(code), str(code))
+
+    label.__name__ = table.__name__
+    return label
 
 
 def role_label(role: str) -> str:
@@ -19,8 +39,9 @@ def role_label(role: str) -> str:
     return labels.get(str(role), str(role))
 
 
-def group_label(group: str) -> str:
-    labels = {
+@per_language
+def group_label() -> dict[str, str]:
+    return {
         "food": _("Food"),
         "beverages": _("Beverages"),
         "herbal": _("Herbal products"),
@@ -28,11 +49,11 @@ def group_label(group: str) -> str:
         "ornamental": _("Ornamental plants and animals"),
         "tourism": _("Community tourism services"),
     }
-    return labels.get(str(group), str(group))
 
 
-def subgroup_label(subgroup: str) -> str:
-    labels = {
+@per_language
+def subgroup_label() -> dict[str, str]:
+    return {
         "fresh_produce": _("Fresh produce"),
         "processed_food": _("Processed food"),
         "condiments": _("Condiments and spices"),
@@ -56,11 +77,11 @@ def subgroup_label(subgroup: str) -> str:
         "homestay": _("Homestays"),
         "community_tourism": _("Community tourism sites"),
     }
-    return labels.get(str(subgroup), str(subgroup))
 
 
-def mark_label(mark: str) -> str:
-    labels = {
+@per_language
+def mark_label() -> dict[str, str]:
+    return {
         "vietgap": "VietGAP",
         "globalgap": "GlobalGAP",
         "organic": _("Organic"),
@@ -69,17 +90,16 @@ def mark_label(mark: str) -> str:
         "gi": _("Geographical indication"),
         "traceability": _("Traceability stamp"),
     }
-    return labels.get(str(mark), str(mark))
 
 
-def producer_kind_label(kind: str) -> str:
-    labels = {
+@per_language
+def producer_kind_label() -> dict[str, str]:
+    return {
         "cooperative": _("Cooperative"),
         "cooperative_group": _("Cooperative group"),
         "enterprise": _("Enterprise"),
         "household": _("Household business"),
     }
-    return labels.get(str(kind), str(kind))
 
 
 def status_label(status: str) -> str:

@@ -18,6 +18,7 @@ from matchmaking.catalogue.images import photo_sources, small_copy
 from matchmaking.clock import local_time
 from web.auth import current_account
 from web.csrf import csrf_token
+from web.fragments import Fragments
 from web.labels import TEMPLATE_GLOBALS
 from web.static_files import static_url
 from web.urls import UrlTable
@@ -58,5 +59,6 @@ def make_templates(*, auto_reload: bool = False) -> Jinja2Templates:
     env.globals["small_copy"] = small_copy
     env.globals["photo_sources"] = photo_sources
     env.globals["static_url"] = static_url
+    env.globals["once"] = Fragments().once
     env.globals.update(TEMPLATE_GLOBALS)
     return Jinja2Templates(env=env)

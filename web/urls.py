@@ -67,10 +67,11 @@ class UrlTable:
 
     def url_for(self, request: Request, name: str, /, **params: Any) -> str:
         """The absolute URL, as str(request.url_for(name, **params))."""
-        return _base(request) + self.path_for(name, **params)
+        return site_base(request) + self.path_for(name, **params)
 
 
-def _base(request: Request) -> str:
+def site_base(request: Request) -> str:
+    """What absolute URLs start with for this request: scheme, host and root path."""
     base = request.scope.get(_BASE_KEY)
     if base is None:
         url = request.base_url
@@ -79,4 +80,4 @@ def _base(request: Request) -> str:
     return str(base)
 
 
-__all__ = ["NoMatchFound", "UrlTable"]
+__all__ = ["NoMatchFound", "UrlTable", "site_base"]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 import segno
 from markupsafe import Markup
@@ -13,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from config.i18n import current_language
 from config.i18n import gettext as _
 from matchmaking.catalogue import pages as catalogue_pages
 from matchmaking.catalogue import products as catalogue
@@ -20,30 +22,65 @@ from matchmaking.catalogue import qr_labels
 from matchmaking.clock import today_in_vietnam
 from matchmaking.enums import QualityMark
 from matchmaking.errors import ValidationFailed
-from matchmaking.models import Product, ProductImage
+from matchmaking.models import Product
 from matchmaking.offload import in_thread
 from matchmaking.places import short_province_name, ward_name
 from search.fallback import find_products
 from search.query import ProductQuery, ProductResults, parse_product_query
 from web.auth import current_account, public_url
+from web.csrf import csrf_token
+from web.labels import per_language
+from web.page_cache import PageCache
 from web.render import render
+from web.urls import site_base
 
 SORT_CHOICES = ("relevance", "price_asc", "price_desc", "stars", "newest")
 
+# Where a facet value goes in the query string, encoded once per facet for all its values.
+_SLOT = "\x00"
+_SLOT_ENCODED = quote_plus(_SLOT)
+# The query field each facet chooses, and what choosing it also changes.
+_FACET_FIELDS: dict[str, tuple[str, dict[str, object]]] = {
+    "group": ("group", {"subgroup": None}),
+    "province": ("province", {}),
+    "stars": ("min_stars", {}),
+    "producer_kind": ("producer_kind", {}),
+}
 
-def sort_label(sort: str) -> str:
-    labels = {
+
+@per_language
+def sort_label() -> dict[str, str]:
+    return {
         "relevance": _("Best match"),
         "price_asc": _("Price: low to high"),
         "price_desc": _("Price: high to low"),
         "stars": _("Stars"),
         "newest": _("Newest"),
     }
-    return labels.get(sort, sort)
 
 
 def province_label(code: str | int) -> str:
     return short_province_name(int(code)) or str(code)
+
+
+@dataclass(frozen=True)
+class Photo:
+    """What a result card shows of a product's first photo; compares by value, so a card
+    can be reused (web.fragments)."""
+
+    path: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    """One value of a facet with its count: chosen or not, and the link that toggles it."""
+
+    value: str | int
+    count: int
+    chosen: bool
+    href: str
 
 
 @dataclass(frozen=True)
@@ -54,7 +91,7 @@ class SearchPage:
     results: ProductResults
     errors: dict[str, str]
     popular_groups: list[tuple[str, int]]
-    photos: dict[int, ProductImage] = field(default_factory=dict)
+    photos: dict[int, Photo] = field(default_factory=dict)
 
     def link(self, **changes: object) -> str:
         """This search with `changes` (page back to 1 unless given)."""
@@ -73,6 +110,41 @@ class SearchPage:
         if len(chosen) == len(self.query.marks):
             chosen += (QualityMark(mark),)
         return self.link(marks=chosen)
+
+    def links(self, values: list[object], **changes: object) -> list[str]:
+        """`link(**changes)` for each value put in the one change that holds `_SLOT`.
+
+        The query string is encoded once instead of once per value (a page draws dozens of
+        facet links). Only for values that always appear in the query string.
+        """
+        pattern = self.link(**changes)
+        if pattern.count(_SLOT_ENCODED) != 1:  # the visitor's own words hold the slot's code
+            return [self.link(**{name: _filled(change, value) for name, change in changes.items()})
+                    for value in values]
+        head, tail = pattern.split(_SLOT_ENCODED)
+        return [f"{head}{quote_plus(str(value))}{tail}" for value in values]
+
+    def facet_values(self, name: str) -> list[FacetValue]:
+        """A facet's values, most frequent first (stars from 5 down), each with its link."""
+        marks = self.query.marks
+        if name == "mark":
+            counts = self.facet("mark")
+            adding = self.links([value for value, _count in counts], marks=(*marks, _SLOT))
+            return [FacetValue(value, count, value in marks,
+                               self.mark_link(value) if value in marks else href)
+                    for (value, count), href in zip(counts, adding, strict=True)]
+        field_name, also = _FACET_FIELDS[name]
+        counted: Sequence[tuple[str | int, int]] = (
+            self.stars_facet() if name == "stars" else self.facet(name))
+        choosing = self.links([int(v) if name == "province" else v for v, _count in counted],
+                              **{field_name: _SLOT, **also})
+        current = getattr(self.query, field_name)
+        dropping = self.link(**{field_name: None, **also}) if current is not None else ""
+        found = []
+        for (value, count), href in zip(counted, choosing, strict=True):
+            chosen = current is not None and str(current) == str(value)
+            found.append(FacetValue(value, count, chosen, dropping if chosen else href))
+        return found
 
     def page_numbers(self) -> list[int]:
         last, here = self.results.pages, self.query.page
@@ -94,33 +166,55 @@ class SearchPage:
         return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
+def _filled(change: object, value: object) -> object:
+    if change == _SLOT:
+        return value
+    if isinstance(change, tuple) and _SLOT in change:
+        return tuple(value if part == _SLOT else part for part in change)
+    return change
+
+
 def _params(request: Request) -> dict[str, list[str]]:
     return {key: request.query_params.getlist(key) for key in request.query_params}
 
 
-async def search(request: Request) -> Response:
-    params = _params(request)
-    errors: dict[str, str] = {}
+def _parsed(params: dict[str, list[str]]) -> tuple[ProductQuery, dict[str, str]]:
     try:
-        query = parse_product_query(params)
+        return parse_product_query(params), {}
     except ValidationFailed as exc:
         # Search anyway without the broken parameters, and say which ones were left out.
-        errors = exc.errors
+        kept = {name: values for name, values in params.items() if name not in exc.errors}
         try:
-            query = parse_product_query({k: v for k, v in params.items() if k not in errors})
+            return parse_product_query(kept), exc.errors
         except ValidationFailed:
-            query = ProductQuery()
-    results = await find_products(request.app.state.search, query, today=today_in_vietnam())
+            return ProductQuery(), exc.errors
+
+
+async def search(request: Request) -> Response:
+    """The results page; anonymous visitors' pages are reused while the index holds."""
+    query, errors = _parsed(_params(request))
+    today = today_in_vietnam()
+    pages: PageCache = request.app.state.search_pages
+    key: Hashable | None = None
+    if current_account(request) is None:
+        key = (query, tuple(errors.items()), current_language(), site_base(request), today,
+               await request.app.state.index_version.get())
+        if (cached := pages.get(key)) is not None:
+            return cached
+    results = await find_products(request.app.state.search, query, today=today)
     popular: list[tuple[str, int]] = []
     if results.total == 0 and (query.q or query.has_filters):
-        facets = await request.app.state.catalogue_facets.get(request.app.state.search,
-                                                               today=today_in_vietnam())
+        facets = await request.app.state.catalogue_facets.get(request.app.state.search, today=today)
         popular = sorted(facets.get("group", {}).items(), key=lambda item: -item[1])
-    photos = await catalogue_pages.first_photos([hit.id for hit in results.hits])
+    photos = {product_id: Photo(image.path, image.width, image.height) for product_id, image
+              in (await catalogue_pages.first_photos([hit.id for hit in results.hits])).items()}
     page = SearchPage(query, results, errors, popular, photos)
     context = {"page": page, "sort_choices": SORT_CHOICES, "sort_label": sort_label,
                "province_label": province_label, "marks": [m.value for m in QualityMark]}
-    return render(request, "search/results.html", context, 422 if errors else 200)
+    response = render(request, "search/results.html", context, 422 if errors else 200)
+    if key is not None and not results.degraded:
+        pages.put(key, response, secret=csrf_token(request))
+    return response
 
 
 async def _visible_product(request: Request) -> Product:
