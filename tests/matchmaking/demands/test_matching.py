@@ -142,6 +142,26 @@ async def test_running_twice_changes_nothing(db: str, search: SearchClient) -> N
     assert await SourcingShare.all().order_by("id").values_list("id", "product_id", "quantity") == shares
 
 
+async def test_a_changed_demand_updates_its_matches_in_place(db: str, search: SearchClient) -> None:
+    teas = await tea_market()
+    demand = await make_demand(await make_buyer())
+    await reindex(search, today=date.today())
+    await match_demands(search, now=now())
+    before = {m.product_id: m for m in await Match.filter(demand=demand)}
+
+    demand.quantity = Decimal("0.5")  # 500 kg: one month of tea A (800 kg) covers it now
+    await demand.save()
+    report = await match_demands(search, now=now())
+    after = {m.product_id: m for m in await Match.filter(demand=demand)}
+    again = await match_demands(search, now=now(), full=True)
+
+    assert (report.created, report.deleted) == (0, 0) and report.updated == len(before)
+    assert {p: m.id for p, m in after.items()} == {p: m.id for p, m in before.items()}
+    tea_a = after[teas["A"].id]
+    assert tea_a.components["capacity"] == 1.0 and tea_a.score > before[teas["A"].id].score
+    assert (again.created, again.updated, again.deleted) == (0, 0, 0)  # stored as computed
+
+
 async def test_new_matches_notify_each_producer_and_the_buyer_once(db: str, search: SearchClient) -> None:
     teas = await tea_market()
     buyer = await make_buyer()
