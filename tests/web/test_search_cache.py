@@ -12,7 +12,7 @@ from starlette.applications import Starlette
 
 from config.settings import Settings
 from matchmaking.catalogue.products import enqueue
-from matchmaking.models import JobState, Product
+from matchmaking.models import JobState, Product, ProductImage
 from search import products
 from search.client import SearchClient
 from search.indexer import reindex, sync_outbox
@@ -33,7 +33,11 @@ PAGES = ["/search?q=tra", "/search?q=tra&sort=price_asc", "/search?group=beverag
 async def _catalogue(search: SearchClient) -> Product:
     producer = await make_producer(name="HTX Trà Bản Liền")
     first = await make_product(producer, name="Trà Shan tuyết Bản Liền", quality_marks=["organic"])
-    await make_product(producer, name="Trà xanh Bản Liền", price_vnd=90_000)
+    green = await make_product(producer, name="Trà xanh Bản Liền", price_vnd=90_000)
+    await ProductImage.create(product=first, path="products/1/a.webp", width=1200, height=800,
+                              position=0, has_thumbnail=True)
+    await ProductImage.create(product=green, path="products/2/b.webp", width=300, height=400,
+                              position=0)
     await make_product(producer, name="Trà hoa vàng Bản Liền", stars=None, certificate_number=None,
                        decision_date=None, certificate_expiry=None)
     await reindex(search, today=TODAY)
@@ -77,6 +81,7 @@ async def test_pages_and_cards_from_memory_equal_fresh_ones(
         for _ in range(2):  # the second round comes from memory
             for path in PAGES:
                 assert (await cached.get(path)).text == (await drawn.get(path)).text, path
+        assert 'class="hit-photo"' in (await cached.get(PAGES[0])).text
         await log_in(cached, buyer.email)
         drawn.cookies = cached.cookies  # the same session and CSRF token on both apps
         for path in PAGES:

@@ -71,6 +71,7 @@ class Photo:
     path: str
     width: int
     height: int
+    has_thumbnail: bool
 
 
 @dataclass(frozen=True)
@@ -206,7 +207,8 @@ async def search(request: Request) -> Response:
     if results.total == 0 and (query.q or query.has_filters):
         facets = await request.app.state.catalogue_facets.get(request.app.state.search, today=today)
         popular = sorted(facets.get("group", {}).items(), key=lambda item: -item[1])
-    photos = {product_id: Photo(image.path, image.width, image.height) for product_id, image
+    photos = {product_id: Photo(image.path, image.width, image.height, image.has_thumbnail)
+              for product_id, image
               in (await catalogue_pages.first_photos([hit.id for hit in results.hits])).items()}
     page = SearchPage(query, results, errors, popular, photos)
     context = {"page": page, "sort_choices": SORT_CHOICES, "sort_label": sort_label,
