@@ -118,6 +118,23 @@ def database_unavailable(exc: BaseException) -> bool:
     return False
 
 
+async def expire_database_connections() -> None:
+    """Have every pooled connection replaced on its next use. When PostgreSQL drops its
+    backends, each idle connection in the pool is dead, and would fail one request after
+    another; asyncpg's `expire_connections` (reached through Tortoise's pooled client) makes
+    the next request open a fresh one. SQLite clients have no pool and are left alone."""
+    from tortoise import connections
+
+    for client in connections.all():
+        expire = getattr(client, "_expire_connections", None)
+        if expire is None:
+            continue
+        try:
+            await expire()
+        except Exception:  # the database may still be down: the next request retries
+            log.debug("could not expire database connections", exc_info=True)
+
+
 class UnavailableMiddleware:
     """503 instead of a traceback, from views and middleware alike: a lost database connection
     (with Retry-After; the next request uses a fresh connection), and a request still running
@@ -152,6 +169,7 @@ class UnavailableMiddleware:
             if watched.started or not database_unavailable(exc):
                 raise
             log.warning("database unavailable on %s %s: %s", scope["method"], scope["path"], exc)
+            await expire_database_connections()
             headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         if watched.started:
             return

@@ -46,6 +46,21 @@ async def test_lost_database_gives_503_then_recovers(client: httpx.AsyncClient, 
     assert (await client.get("/account")).status_code == 200
 
 
+async def open_idle_connections(count: int) -> None:
+    """Leave `count` connections idle in the pool, as after a burst of concurrent requests."""
+    import asyncio
+
+    from tortoise.transactions import in_transaction
+
+    async def hold(ready: asyncio.Barrier) -> None:
+        async with in_transaction() as conn:
+            await conn.execute_query("SELECT 1")
+            await ready.wait()
+
+    ready = asyncio.Barrier(count)
+    await asyncio.gather(*(hold(ready) for _ in range(count)))
+
+
 @pytest.mark.skipif(not POSTGRES, reason="terminates PostgreSQL backends")
 async def test_killed_postgres_connections_are_replaced(client: httpx.AsyncClient,
                                                         database_url: str) -> None:
@@ -53,6 +68,7 @@ async def test_killed_postgres_connections_are_replaced(client: httpx.AsyncClien
 
     product = await make_product()
     assert (await client.get(f"/api/products/{product.id}")).status_code == 200
+    await open_idle_connections(4)  # killed too: none of them may fail a later request
     admin = await asyncpg.connect(database_url)
     try:
         await admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
