@@ -14,13 +14,12 @@ Figures go to bench/results/concurrency.json and concurrency.md, one entry per d
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import time
 from pathlib import Path
 from typing import Any
 
-from bench import servers
+from bench import results_file, servers
 from bench.concurrency import (
     Budget,
     index_difference,
@@ -34,7 +33,7 @@ from matchmaking.database import close_database, open_database
 from search.client import SearchClient
 from search.server import free_port
 
-RESULTS = Path(__file__).parent / "results"
+RESULTS = results_file.RESULTS
 SECONDS = float(os.environ.get("BENCH_CONCURRENCY_SECONDS", "30"))
 CLIENTS = int(os.environ.get("BENCH_CONCURRENCY_CLIENTS", "20"))
 PRODUCTS = int(os.environ.get("BENCH_CONCURRENCY_PRODUCTS", "5000"))
@@ -120,13 +119,10 @@ def write_markdown(stored: dict[str, Any], path: Path) -> None:
 
 
 def main() -> None:
-    RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / "concurrency.json"
-    stored = json.loads(path.read_text()) if path.is_file() else {}
-    stored["sqlite"] = run_on(None)
+    figures = {"sqlite": run_on(None)}
     if POSTGRES_URL:
-        stored["postgresql"] = run_on(POSTGRES_URL)
-    path.write_text(json.dumps(stored, indent=2, ensure_ascii=False) + "\n")
+        figures["postgresql"] = run_on(POSTGRES_URL)
+    stored = results_file.keep("concurrency", figures)
     write_markdown(stored, RESULTS / "concurrency.md")
     print((RESULTS / "concurrency.md").read_text())
 

@@ -25,10 +25,10 @@ from typing import Any
 
 import httpx
 
-from bench import servers, wrk
+from bench import results_file, servers, wrk
 from search.server import EmbeddedMeili, free_port
 
-RESULTS = Path(__file__).parent / "results"
+RESULTS = results_file.RESULTS
 PRODUCTS = int(os.environ.get("BENCH_LOAD_PRODUCTS", "20000"))
 SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "60"))
 LABEL = os.environ.get("BENCH_LOAD_LABEL", "after")
@@ -204,12 +204,7 @@ def measure() -> dict[str, Any]:
 def main() -> None:
     if not wrk.available():
         raise RuntimeError("wrk is not installed (apt-get install -y wrk)")
-    figures = measure()
-    RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / "load.json"
-    stored = json.loads(path.read_text()) if path.is_file() else {}
-    stored[LABEL] = figures
-    path.write_text(json.dumps(stored, indent=2, ensure_ascii=False) + "\n")
+    stored = results_file.keep("load", {LABEL: measure()})
     from bench.load_report import write_markdown
 
     write_markdown(stored, RESULTS / "load.md")

@@ -16,7 +16,6 @@ figures in bench/results/pages.json, and pages.md shows the labels side by side.
 from __future__ import annotations
 
 import io
-import json
 import os
 import re
 import shutil
@@ -31,9 +30,10 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from bench import results_file
 from search.server import free_port
 
-RESULTS = Path(__file__).parent / "results"
+RESULTS = results_file.RESULTS
 PRODUCTS = int(os.environ.get("BENCH_PAGES_PRODUCTS", "100"))
 SCALE = float(os.environ.get("BENCH_PAGES_SCALE", "2"))
 LABEL = os.environ.get("BENCH_PAGES_LABEL", "after")
@@ -248,12 +248,7 @@ def write_markdown(stored: dict[str, Any], path: Path) -> None:
 def main() -> None:
     if not Path(CHROMIUM).exists():
         raise RuntimeError(f"Chromium is needed at {CHROMIUM} (make chromium)")
-    figures = measure()
-    RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / "pages.json"
-    stored = json.loads(path.read_text()) if path.is_file() else {}
-    stored[LABEL] = figures
-    path.write_text(json.dumps(stored, indent=2, ensure_ascii=False) + "\n")
+    stored = results_file.keep("pages", {LABEL: measure()})
     write_markdown(stored, RESULTS / "pages.md")
     print((RESULTS / "pages.md").read_text())
 
