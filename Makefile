@@ -41,7 +41,7 @@ run: install
 	$(BIN)/ocop migrate
 	$(BIN)/ocop seed --if-empty --products $(DEMO_PRODUCTS)
 	@echo "Demo logins (password ocop-demo-2026): admin@ocop.demo, btc@ocop.demo, htx@ocop.demo, npp@ocop.demo, canbo@ocop.demo (OCOP officer)"
-	$(BIN)/ocop serve
+	DEV_MAILBOX=1 $(BIN)/ocop serve
 
 # The browser test drives Debian's Chromium through Playwright (no browser download).
 chromium:

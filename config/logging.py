@@ -7,12 +7,12 @@ import logging
 import re
 from typing import Any
 
-# Paths that carry a secret: the token of a reset link.
-SECRET_PATH = re.compile(r"(/password/reset/)[^\s?\"]+")
+# Paths that carry a secret: the token of a reset link or of a sign-up link.
+SECRET_PATH = re.compile(r"(/password/reset/|/register/confirm/)[^\s?\"]+")
 
 
 class HideSecretPaths(logging.Filter):
-    """Blanks reset tokens in access-log lines (uvicorn passes the path as an argument)."""
+    """Blanks reset and sign-up tokens in access-log lines (uvicorn passes the path as an argument)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple):

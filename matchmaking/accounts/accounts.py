@@ -8,10 +8,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from config.i18n import gettext as _
-from matchmaking import mail
 from matchmaking.accounts.passwords import hash_password_off_loop, password_problem
-from matchmaking.accounts.throttle import mail_allowed
-from matchmaking.clock import now_utc
 from matchmaking.enums import Language, Role
 from matchmaking.errors import ValidationFailed
 from matchmaking.models import Account, AuditLog
@@ -24,25 +21,12 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-async def create_account(
-    *,
-    email: str,
-    password: str,
-    role: Role | str,
-    display_name: str,
+def account_problems(
+    *, email: str, password: str, role: Role | str, display_name: str,
     language: Language | str = Language.VI,
-    phone: str | None = None,
-    province: str | int | None = None,
-    actor: Account | None = None,
-    self_service: bool = False,
-) -> Account:
-    """Create an account (an officer scoped to `province`, national without one).
-
-    Side effects: writes the account and an audit entry. With `self_service` (public
-    registration) an address that already has an account is not named as such: the owner gets
-    an email instead, and the form a neutral message.
-    """
-    email = normalise_email(email)
+) -> dict[str, str]:
+    """What is wrong with these details for a new account (field -> message), without the
+    database: whether the address is taken is not a problem of the form."""
     errors: dict[str, str] = {}
     if not EMAIL_PATTERN.match(email):
         errors["email"] = _("Enter a valid email address.")
@@ -54,41 +38,64 @@ async def create_account(
         errors["display_name"] = _("Enter a name.")
     if language not in {lang.value for lang in Language}:
         errors["language"] = _("Choose Vietnamese or English.")
+    return errors
+
+
+async def create_account(
+    *,
+    email: str,
+    password: str,
+    role: Role | str,
+    display_name: str,
+    language: Language | str = Language.VI,
+    phone: str | None = None,
+    province: str | int | None = None,
+    actor: Account | None = None,
+) -> Account:
+    """Create an account at once (an officer scoped to `province`, national without one): for
+    admins and the command line. Public registration goes through `signup`.
+
+    Side effects: writes the account and an audit entry.
+    """
+    email = normalise_email(email)
+    errors = account_problems(email=email, password=password, role=role,
+                              display_name=display_name, language=language)
     province_code = None
     if province not in (None, "") and role == Role.OFFICER:
         province_code = resolve_province(str(province))
         if province_code is None:
             errors["province"] = _("Choose one of the 34 provinces, or none for a national officer.")
     if not errors and await Account.filter(email=email).exists():
-        if self_service:
-            await _tell_owner_of_attempt(email)
-            errors["email"] = _("This email cannot be registered. If it is yours, check your "
-                                "inbox, or log in.")
-        else:
-            errors["email"] = _("An account with this email already exists.")
+        errors["email"] = _("An account with this email already exists.")
     if errors:
         raise ValidationFailed(errors)
     password_hash = await hash_password_off_loop(password)
     try:
         async with in_transaction():
-            account = await Account.create(
-                email=email,
-                password_hash=password_hash,
-                role=Role(role),
-                display_name=display_name.strip(),
-                language=Language(language),
-                phone=phone or None,
-                province_code=province_code,
-            )
-            await AuditLog.create(
-                actor=actor,
-                action="account.create",
-                target_type="account",
-                target_id=str(account.id),
-                detail={"role": str(role), "province_code": province_code},
+            account = await insert_account(
+                email=email, password_hash=password_hash, role=Role(role),
+                display_name=display_name, language=Language(language), phone=phone,
+                province_code=province_code, actor=actor,
             )
     except IntegrityError:
         raise ValidationFailed({"email": _("An account with this email already exists.")}) from None
+    return account
+
+
+async def insert_account(
+    *, email: str, password_hash: str, role: Role, display_name: str, language: Language,
+    phone: str | None, province_code: int | None = None, actor: Account | None = None,
+) -> Account:
+    """Write an account whose details are already checked, and its audit entry; inside the
+    caller's transaction. Raises IntegrityError when the address is taken."""
+    account = await Account.create(
+        email=email, password_hash=password_hash, role=role, display_name=display_name.strip(),
+        language=language, phone=phone or None, province_code=province_code,
+    )
+    await AuditLog.create(
+        actor=actor, action="account.create", target_type="account", target_id=str(account.id),
+        detail={"role": str(role), "province_code": province_code},
+    )
     return account
 
 
@@ -115,15 +122,3 @@ async def change_role(
                        target_id=account.id, detail={"from": str(previous), "to": role},
                        client_address=client_address)
     return account
-
-
-async def _tell_owner_of_attempt(email: str) -> None:
-    if not await mail_allowed([f"notice:{email}"], now=now_utc()):
-        return
-    await mail.queue(
-        to=email,
-        subject=_("Someone tried to register with your email"),
-        body=_("Hello,\n\nSomeone tried to create an OCOP Connect account with this address, "
-               "which already has one. If it was you, log in, or ask for a new password on "
-               "the login page. Otherwise, ignore this email."),
-    )

@@ -100,11 +100,14 @@ MAILS_PER_ACCOUNT = 3
 MAILS_PER_ADDRESS = 20
 
 
-async def mail_allowed(keys: list[str], *, now: datetime) -> bool:
+async def mail_allowed(
+    keys: list[str], *, now: datetime, address_limit: int = MAILS_PER_ADDRESS
+) -> bool:
     """Whether one more email asked for by a visitor (reset link, notice) may go out now.
 
-    The first key is the recipient (3 an hour), the others client addresses (20 an hour).
+    The first key is the recipient (3 an hour), the others client addresses (`address_limit`
+    an hour).
     """
     limits = [Key(f"mail:{keys[0]}", MAILS_PER_ACCOUNT)]
-    limits += [Key(f"mail:{key}", MAILS_PER_ADDRESS) for key in keys[1:]]
+    limits += [Key(f"mail:{key}", address_limit) for key in keys[1:]]
     return await claim_attempt(limits, now=now, policy=MAIL_POLICY) is None

@@ -5,6 +5,7 @@ from matchmaking.models.accounts import (
     ApiToken,
     AuthThrottle,
     PasswordResetToken,
+    SignUp,
     WebSession,
 )
 from matchmaking.models.catalogue import Producer, Product, ProductImage
@@ -60,6 +61,7 @@ __all__ = [
     "ProductImage",
     "Quote",
     "SearchOutbox",
+    "SignUp",
     "SourcingShare",
     "WebSession",
 ]

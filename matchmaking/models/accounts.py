@@ -67,6 +67,28 @@ class PasswordResetToken(Model):
         table = "password_reset_token"
 
 
+class SignUp(Model):
+    """A registration waiting for its address to be confirmed (only the hash of its link is kept).
+
+    The account is made from it when the emailed link is opened with the same password, so an
+    address is never used, or said to be taken, before its owner has answered.
+    """
+
+    id = fields.IntField(primary_key=True)
+    email = fields.CharField(max_length=254, db_index=True)
+    password_hash = fields.CharField(max_length=255)
+    display_name = fields.CharField(max_length=120)
+    role = fields.CharEnumField(Role, max_length=16)
+    language = fields.CharEnumField(Language, max_length=2, default=Language.VI)
+    phone = fields.CharField(max_length=20, null=True)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = fields.DatetimeField()
+
+    class Meta:
+        table = "sign_up"
+
+
 class AuthThrottle(Model):
     """Failed-login counter for one key (an account's email or a client address)."""
 

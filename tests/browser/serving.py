@@ -6,6 +6,7 @@ import contextlib
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -51,3 +52,20 @@ def ocop_server(root: Path, *, seed: list[str] | None = None) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
         shutil.rmtree(root, ignore_errors=True)
+
+
+def emailed_link(root: Path, email: str, path: str) -> str:
+    """The path of the newest link starting with `path` that the server in `root` emailed to
+    `email` (it is queued just after the response, so wait a little for it)."""
+    deadline = time.monotonic() + 15
+    while True:
+        with contextlib.closing(sqlite3.connect(root / "var" / "ocop.sqlite3")) as database:
+            rows = database.execute(
+                "SELECT body FROM email_message WHERE to_address = ? ORDER BY id DESC", (email,)
+            ).fetchall()
+        for (body,) in rows:
+            if path in body:
+                return body[body.index(path):].split()[0]
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no {path} link was emailed to {email}")
+        time.sleep(0.2)

@@ -21,7 +21,7 @@ import pytest
 from PIL import Image
 
 from tests.browser.phone import Visit, camera_photo
-from tests.browser.serving import CHROMIUM, ocop_server
+from tests.browser.serving import CHROMIUM, emailed_link, ocop_server
 
 pytestmark = [
     pytest.mark.slow,
@@ -42,19 +42,30 @@ LABEL_PIXELS = {2: 236, 4: 472}
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("journey")
+
+
+@pytest.fixture(scope="module")
+def server(root: Path) -> Iterator[str]:
     seed = ["--products", "20", "--buyers", "2", "--demands", "2"]
-    with ocop_server(tmp_path_factory.mktemp("journey"), seed=seed) as url:
+    with ocop_server(root, seed=seed) as url:
         yield url
 
 
-def _sign_up_and_complete_the_profile(producer: Visit) -> list[str]:
+def _sign_up_and_complete_the_profile(producer: Visit, root: Path) -> list[str]:
     page = producer.page
     producer.open("/register")
     problems = producer.check("register")
     page.select_option("#f-role", "producer")
     page.fill("#f-display_name", "HTX Miến dong Bản Liền")
     page.fill("#f-email", "miendong@banlien.vn")
+    page.fill("#f-password", "Mien-Dong-Ban-Lien")
+    page.click("button[type=submit].primary")
+    page.wait_for_selector("#sign-up-sent")
+    problems += producer.check("sign-up-sent")
+    producer.open(emailed_link(root, "miendong@banlien.vn", "/register/confirm/"))
+    problems += producer.check("sign-up-confirm")
     page.fill("#f-password", "Mien-Dong-Ban-Lien")
     page.click("button[type=submit].primary")
     page.wait_for_selector("#step-create-profile")
@@ -165,12 +176,12 @@ def _labels(producer: Visit, product_id: int) -> None:
 
 
 def test_new_producer_reaches_a_verified_product_with_photo_and_labels_on_a_phone(
-        server: str, browser: Any, tmp_path: Path) -> None:
+        server: str, root: Path, browser: Any, tmp_path: Path) -> None:
     producer = Visit(browser, server, "journey-producer")
     officer = Visit(browser, server, "journey-officer")
     visitor = Visit(browser, server, "journey-visitor")
     try:
-        problems = _sign_up_and_complete_the_profile(producer)
+        problems = _sign_up_and_complete_the_profile(producer, root)
         product_id, more = _add_the_product_with_a_photo(producer, tmp_path)
         problems += more
         problems += _public_page_shows(visitor, product_id, "product-pending")

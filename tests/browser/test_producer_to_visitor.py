@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.serving import BROWSER_ARGS, CHROMIUM, ocop_server
+from tests.browser.serving import BROWSER_ARGS, CHROMIUM, emailed_link, ocop_server
 
 pytestmark = [
     pytest.mark.slow,
@@ -21,12 +21,17 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with ocop_server(tmp_path_factory.mktemp("browser")) as url:
+def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("browser")
+
+
+@pytest.fixture(scope="module")
+def server(root: Path) -> Iterator[str]:
+    with ocop_server(root) as url:
         yield url
 
 
-def test_producer_adds_product_and_visitor_finds_it_without_accents(server: str) -> None:
+def test_producer_adds_product_and_visitor_finds_it_without_accents(server: str, root: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as playwright:
@@ -37,6 +42,10 @@ def test_producer_adds_product_and_visitor_finds_it_without_accents(server: str)
             producer.select_option("#f-role", "producer")
             producer.fill("#f-display_name", "HTX Chè Shan Tuyết Bản Liền")
             producer.fill("#f-email", "banlien@htx.vn")
+            producer.fill("#f-password", "Shan-Tuyet-Ban-Lien")
+            producer.click("button[type=submit].primary")
+            expect(producer.locator("#sign-up-sent")).to_be_visible()
+            producer.goto(server + emailed_link(root, "banlien@htx.vn", "/register/confirm/"))
             producer.fill("#f-password", "Shan-Tuyet-Ban-Lien")
             producer.click("button[type=submit].primary")
             expect(producer.locator("#next-steps-title")).to_be_visible()

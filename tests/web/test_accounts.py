@@ -8,16 +8,16 @@ from datetime import UTC, datetime, timedelta
 import httpx
 from argon2 import PasswordHasher
 
-from matchmaking.models import Account, AuditLog, EmailMessage, WebSession
+from matchmaking.models import Account, AuditLog, EmailMessage, SignUp, WebSession
 from tests.factories import PASSWORD, make_account
-from tests.web.helpers import csrf, log_in, post_form
+from tests.web.helpers import csrf, log_in, post_form, sign_up, sign_up_link
+
+SUOI_GIANG = {"role": "producer", "display_name": "HTX Chè Suối Giàng",
+              "email": "SuoiGiang@htx.vn", "password": "Shan-Tuyet-Co-Thu", "language": "vi"}
 
 
 async def test_register_producer_logs_in_and_lands_on_its_next_steps(client: httpx.AsyncClient) -> None:
-    response = await post_form(client, "/register", {
-        "role": "producer", "display_name": "HTX Chè Suối Giàng", "email": "SuoiGiang@htx.vn",
-        "password": "Shan-Tuyet-Co-Thu", "language": "vi",
-    })
+    response = await sign_up(client, SUOI_GIANG)
     assert response.status_code == 303 and response.headers["location"] == "/"
     home = await client.get("/")
     assert 'id="step-create-profile"><a href="http://testserver/producer/profile">' in home.text
@@ -30,6 +30,56 @@ async def test_register_producer_logs_in_and_lands_on_its_next_steps(client: htt
     assert page.text.count('id="tokens"') == 1
     account = await Account.get(email="suoigiang@htx.vn")
     assert account.password_hash.startswith("$argon2id$")
+
+
+async def test_no_account_exists_until_the_emailed_link_is_opened(client: httpx.AsyncClient) -> None:
+    sent = await post_form(client, "/register", SUOI_GIANG)
+    assert sent.status_code == 200
+    assert "Kiểm tra hộp thư" in sent.text and "suoigiang@htx.vn" in sent.text
+    assert not any(c.startswith("ocop_session=") for c in sent.headers.get_list("set-cookie"))
+    assert await Account.all().count() == 0
+    assert (await client.get("/account")).status_code == 303
+    email = await EmailMessage.get(to_address="suoigiang@htx.vn")
+    assert "HTX Chè Suối Giàng" in email.body and "hai ngày" in email.body
+    link = await sign_up_link("suoigiang@htx.vn")
+    form = await client.get(link)
+    assert form.status_code == 200 and "suoigiang@htx.vn" in form.text
+    assert await Account.all().count() == 0  # opening the link (a mail scanner) makes nothing
+
+
+async def test_the_link_needs_the_password_chosen_on_the_form(client: httpx.AsyncClient) -> None:
+    await post_form(client, "/register", SUOI_GIANG)
+    link = await sign_up_link("suoigiang@htx.vn")
+    wrong = await post_form(client, link, {"password": "Mat-Khau-Cua-Nguoi-La"})
+    assert wrong.status_code == 422
+    assert "Đây không phải mật khẩu bạn đã chọn khi đăng ký." in wrong.text
+    assert "Mat-Khau-Cua-Nguoi-La" not in wrong.text
+    assert await Account.all().count() == 0
+    finished = await post_form(client, link, {"password": SUOI_GIANG["password"]})
+    assert finished.status_code == 303
+
+
+async def test_a_link_works_once_and_ends_the_other_links(client: httpx.AsyncClient) -> None:
+    await post_form(client, "/register", SUOI_GIANG)
+    first = await sign_up_link("suoigiang@htx.vn")
+    await post_form(client, "/register", {**SUOI_GIANG, "password": "Tra-Xanh-Suoi-Giang"})
+    second = await sign_up_link("suoigiang@htx.vn")
+    assert first != second
+    assert (await post_form(client, second, {"password": "Tra-Xanh-Suoi-Giang"})).status_code == 303
+    for link in (first, second):
+        assert (await client.get(link)).status_code == 404
+        again = await post_form(client, link, {"password": SUOI_GIANG["password"]})
+        assert again.status_code == 422 and "Liên kết này không còn dùng được" in again.text
+    assert await Account.filter(email="suoigiang@htx.vn").count() == 1
+
+
+async def test_a_sign_up_link_lasts_two_days(client: httpx.AsyncClient) -> None:
+    await post_form(client, "/register", SUOI_GIANG)
+    link = await sign_up_link("suoigiang@htx.vn")
+    await SignUp.all().update(expires_at=datetime.now(UTC) - timedelta(minutes=1))
+    assert (await client.get(link)).status_code == 404
+    late = await post_form(client, link, {"password": SUOI_GIANG["password"]})
+    assert late.status_code == 422 and await Account.all().count() == 0
 
 
 async def test_register_errors_keep_what_was_typed(client: httpx.AsyncClient) -> None:

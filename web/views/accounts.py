@@ -10,10 +10,15 @@ from starlette.routing import Route
 from config.i18n import gettext as _
 from config.settings import Settings
 from matchmaking.accounts import auth
-from matchmaking.accounts.accounts import create_account
+from matchmaking.accounts.accounts import normalise_email
+from matchmaking.accounts.signup import (
+    finish_sign_up,
+    pending_sign_up,
+    sign_up_problems,
+    start_sign_up,
+)
 from matchmaking.accounts.throttle import ThrottlePolicy
 from matchmaking.clock import local_time, now_utc
-from matchmaking.enums import Role
 from matchmaking.errors import LoginFailed, LoginLocked, ValidationFailed
 from matchmaking.permissions import require_account
 from web.auth import (
@@ -28,8 +33,6 @@ from web.forms import FormState, keep_typed, read_form
 from web.render import render
 from web.views.home import safe_next
 
-SELF_SERVICE_ROLES = (Role.PRODUCER, Role.BUYER)
-
 
 def _login_response(request: Request, raw_session: str, language: str, target: str) -> Response:
     response = RedirectResponse(safe_next(target), status_code=303)
@@ -42,18 +45,40 @@ async def register(request: Request) -> Response:
     if request.method == "GET":
         return render(request, "accounts/register.html", {"form": FormState({"role": "producer"})})
     values = await read_form(request)
-    if values.get("role") not in SELF_SERVICE_ROLES:
-        values["role"] = ""
+    details = {name: values.get(name, "") for name in ("email", "password", "role",
+                                                       "display_name")}
+    details["language"] = values.get("language") or "vi"
+    if errors := sign_up_problems(**details):
+        return render(request, "accounts/register.html", {"form": keep_typed(values, errors)},
+                      status_code=422)
+    settings: Settings = request.app.state.settings
+    # After the response, so that it takes as long whether the address is taken or not.
+    task = BackgroundTask(start_sign_up, **details, phone=values.get("phone") or None,
+                          now=now_utc(), public_url=settings.public_url,
+                          client_address=client_address(request))
+    response = render(request, "accounts/register_sent.html",
+                      {"email": normalise_email(details["email"])})
+    response.background = task
+    return response
+
+
+async def confirm_sign_up(request: Request) -> Response:
+    token = request.path_params["token"]
+    if request.method == "GET":
+        pending = await pending_sign_up(token, now=now_utc())
+        return render(request, "accounts/confirm.html",
+                      {"form": FormState(), "email": pending.email if pending else None},
+                      status_code=200 if pending else 404)
+    values = await read_form(request)
     try:
-        account = await create_account(
-            email=values.get("email", ""), password=values.get("password", ""),
-            role=values.get("role", ""), display_name=values.get("display_name", ""),
-            language=values.get("language", "vi"), phone=values.get("phone") or None,
-            self_service=True,
-        )
+        account = await finish_sign_up(token, password=values.get("password", ""), now=now_utc())
     except ValidationFailed as exc:
-        return render(request, "accounts/register.html",
-                      {"form": keep_typed(values, exc.errors)}, status_code=422)
+        pending = None if "token" in exc.errors else await pending_sign_up(token, now=now_utc())
+        return render(request, "accounts/confirm.html",
+                      {"form": keep_typed(values, exc.errors),
+                       "email": pending.email if pending else None}, status_code=422)
+    if request.state.session_token:
+        await auth.end_session(request.state.session_token)
     raw = await auth.start_session(account, now=now_utc(), client_address=client_address(request))
     return _login_response(request, raw, account.language, "/")
 
@@ -179,6 +204,8 @@ async def reset_password(request: Request) -> Response:
 
 routes = [
     Route("/register", register, methods=["GET", "POST"], name="register"),
+    Route("/register/confirm/{token}", confirm_sign_up, methods=["GET", "POST"],
+          name="confirm_sign_up"),
     Route("/login", login, methods=["GET", "POST"], name="login"),
     Route("/logout", logout, methods=["POST"], name="logout"),
     Route("/account", account_page, name="account"),
