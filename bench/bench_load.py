@@ -9,7 +9,10 @@ divided by the requests served. Figures go to bench/results/load.json and load.m
 
 BENCH_LOAD_PRODUCTS (20000) sets the catalogue, BENCH_LOAD_DATABASE_URL a PostgreSQL database
 (dropped and recreated) instead of SQLite, BENCH_LOAD_LABEL names the run in the results
-("before", "after"): each label keeps its own figures in load.json.
+("before", "after"): each label keeps its own figures in load.json. BENCH_LOAD_ONLY runs only
+the scenarios whose names hold one of its comma-separated words ("different", "mixed") and
+replaces only their rows in the label's figures. Each figure notes the load average (1 min) at
+its start: the machine is shared.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from typing import Any
 import httpx
 
 from bench import results_file, servers, wrk
+from search.client import SearchClient
 from search.server import EmbeddedMeili, free_port
 
 RESULTS = results_file.RESULTS
@@ -33,12 +37,15 @@ PRODUCTS = int(os.environ.get("BENCH_LOAD_PRODUCTS", "20000"))
 SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "60"))
 LABEL = os.environ.get("BENCH_LOAD_LABEL", "after")
 DATABASE_URL = os.environ.get("BENCH_LOAD_DATABASE_URL")
+ONLY = tuple(word.strip() for word in os.environ.get("BENCH_LOAD_ONLY", "").split(",") if word.strip())
 CONNECTIONS = 50
 READERS = 10
 WRITERS = 4
 WORKERS = (1, 2)
 PREFIX = servers.PREFIX
 SEARCH_PAGE = "/search?q=tra+shan+tuyet"
+VARIED = "search page, 12,240 different searches"
+MIXED = "mixed"
 # Searches nobody has just asked: a product word, a province and a page, each path once in a
 # run (12,240 paths against ~10,000 requests), so the anonymous page cache never answers them.
 SEARCH_WORDS = (
@@ -68,9 +75,19 @@ def _cpu_seconds(pid: int) -> float:
     return total
 
 
+def _chosen(name: str) -> bool:
+    return not ONLY or any(word in name for word in ONLY)
+
+
+def _run(load: wrk.Load, connections: int) -> dict[str, Any]:
+    """wrk's figures, with the machine's load average when it started."""
+    load_average = round(os.getloadavg()[0], 1)
+    return {**wrk.run(load, connections=connections, seconds=SECONDS), "load_average": load_average}
+
+
 def _measured(process: subprocess.Popen[bytes], load: wrk.Load, connections: int) -> dict[str, Any]:
     before = _cpu_seconds(process.pid)
-    figures = wrk.run(load, connections=connections, seconds=SECONDS)
+    figures = _run(load, connections)
     used = _cpu_seconds(process.pid) - before
     figures["cpu_ms_per_request"] = round(1000 * used / max(1, figures["requests"]), 2)
     return figures
@@ -154,29 +171,59 @@ def _varied_searches() -> tuple[str, ...]:
 
 
 def _pages(fx: dict[str, Any]) -> dict[str, tuple[str, ...]]:
-    return {"home": ("/",), "search page": (SEARCH_PAGE,),
-            "search page, 12,240 different searches": _varied_searches(),
+    return {"home": ("/",), "search page": (SEARCH_PAGE,), VARIED: _varied_searches(),
             "GET /api/products": (API_QUERY,),
             "product page": (f"/products/{fx['product_id']}",),
             "plan page": (f"/fairs/{fx['fair_id']}/plan",)}
 
 
-def _direct(meili: EmbeddedMeili) -> dict[str, Any]:
-    """The search page's and the API's queries, as our search layer builds them, sent to Meilisearch."""
-    from datetime import date
+class _Recorder(SearchClient):
+    """A client that keeps the requests the search layer sends and answers each with no hits."""
+
+    def __init__(self) -> None:
+        super().__init__("http://127.0.0.1:1", None, prefix=PREFIX)
+        self.sent: list[tuple[str, dict[str, Any]]] = []
+
+    async def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        self.sent.append((path, body))
+        empty = {"hits": [], "totalHits": 0, "facetDistribution": {}}
+        return {"results": [empty for _ in body["queries"]]} if "queries" in body else empty
+
+
+def meili_requests(paths: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(path, JSON body) of the Meilisearch search our search page sends for each page path,
+    as search.query and search.place_match build it on today's date in Vietnam."""
     from urllib.parse import parse_qs, urlsplit
 
-    from search.query import parse_product_query, search_request
+    from matchmaking.clock import today_in_vietnam
+    from search.query import parse_product_query, search_products
 
+    recorder = _Recorder()
+
+    async def record() -> None:
+        for path in paths:
+            query = parse_product_query(parse_qs(urlsplit(path).query))
+            await search_products(recorder, query, today=today_in_vietnam())
+
+    asyncio.run(record())
+    if len(recorder.sent) != len(paths):
+        raise RuntimeError("a search page sent other than one Meilisearch request")
+    return [(path, json.dumps(body)) for path, body in recorder.sent]
+
+
+def _direct(meili: EmbeddedMeili) -> dict[str, Any]:
+    """The search page's and the API's queries, as our search layer builds them, sent to Meilisearch."""
     figures = {}
-    for name, path in (("search page", SEARCH_PAGE), ("GET /api/products", API_QUERY)):
-        query = parse_product_query(parse_qs(urlsplit(path).query))
-        body = {"q": query.q, **search_request(query, date.today())}
-        load = wrk.Load(meili.url, (f"/indexes/{PREFIX}_products/search",), method="POST",
-                        body=json.dumps(body), headers={
-                            "Content-Type": "application/json",
-                            "Authorization": f"Bearer {meili.master_key}"})
-        figures[name] = wrk.run(load, connections=CONNECTIONS, seconds=SECONDS)
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {meili.master_key}"}
+    for name, paths in (("search page", (SEARCH_PAGE,)), ("GET /api/products", (API_QUERY,)),
+                        (VARIED, _varied_searches())):
+        if not _chosen(name):
+            continue
+        sent = meili_requests(paths)
+        load = wrk.Load(meili.url, tuple(path for path, _ in sent), method="POST", headers=headers,
+                        body=sent[0][1] if len(sent) == 1 else None,
+                        bodies=tuple(body for _, body in sent) if len(sent) > 1 else ())
+        figures[name] = _run(load, CONNECTIONS)
     return figures
 
 
@@ -189,10 +236,12 @@ def measure() -> dict[str, Any]:
             process = servers.serve(env, port, workers)
             try:
                 fx = _fixtures(base)
-                pages = {name: _measured(process, wrk.Load(base, paths), CONNECTIONS)
-                         for name, paths in _pages(fx).items()}
-                runs[f"{workers} worker{'s' if workers > 1 else ''}"] = {
-                    "pages": pages, "mixed": asyncio.run(_mixed(process, base, fx))}
+                run: dict[str, Any] = {"pages": {
+                    name: _measured(process, wrk.Load(base, paths), CONNECTIONS)
+                    for name, paths in _pages(fx).items() if _chosen(name)}}
+                if _chosen(MIXED):
+                    run["mixed"] = asyncio.run(_mixed(process, base, fx))
+                runs[f"{workers} worker{'s' if workers > 1 else ''}"] = run
             finally:
                 servers.stop(process)
         direct = _direct(meili)
@@ -201,10 +250,24 @@ def measure() -> dict[str, Any]:
             "runs": runs, "direct": direct}
 
 
+def merged(earlier: dict[str, Any] | None, now: dict[str, Any]) -> dict[str, Any]:
+    """`now`'s figures over `earlier`'s, row by row, when only some scenarios ran."""
+    if not ONLY or not earlier:
+        return now
+    runs = {}
+    for workers in {**earlier["runs"], **now["runs"]}:
+        old, new = earlier["runs"].get(workers, {}), now["runs"].get(workers, {})
+        runs[workers] = {**old, **new, "pages": {**old.get("pages", {}), **new.get("pages", {})}}
+    return {**earlier, **now, "runs": runs, "direct": {**earlier["direct"], **now["direct"]}}
+
+
 def main() -> None:
     if not wrk.available():
         raise RuntimeError("wrk is not installed (apt-get install -y wrk)")
-    stored = results_file.keep("load", {LABEL: measure()})
+    figures = measure()
+    earlier = json.loads(RESULTS.joinpath("load.json").read_text()) if ONLY and RESULTS.joinpath(
+        "load.json").is_file() else {}
+    stored = results_file.keep("load", {LABEL: merged(earlier.get(LABEL), figures)})
     from bench.load_report import write_markdown
 
     write_markdown(stored, RESULTS / "load.md")

@@ -15,7 +15,18 @@ def _cell(figures: dict[str, Any] | None, cpu: bool = True) -> str:
             f"{figures['p99_ms']:,.0f} ms, {figures['errors']} err")
     if cpu and "cpu_ms_per_request" in figures:
         text += f", {figures['cpu_ms_per_request']:.1f} ms CPU"
+    if "load_average" in figures:
+        text += f" (load {figures['load_average']:.1f})"
     return text
+
+
+def _ratios(run: dict[str, Any], workers: list[str], name: str) -> str:
+    """Our rps over direct Meilisearch's, per number of workers."""
+    direct = run["direct"].get(name)
+    if not direct or not direct["rps"]:
+        return "–"
+    ours = [run["runs"][w]["pages"].get(name) for w in workers]
+    return ", ".join(f"{figures['rps'] / direct['rps']:.2f}" if figures else "–" for figures in ours)
 
 
 def _table(run: dict[str, Any]) -> list[str]:
@@ -23,15 +34,19 @@ def _table(run: dict[str, Any]) -> list[str]:
     lines = [
         f"{run['products']:,} products, {run['database']}, {run['connections']} connections, "
         f"{run['seconds']} s each, {run['cores']} cores. Cells: rps, p50/p95/p99, errors, "
-        "server CPU per request.",
+        "server CPU per request, load average at its start where noted; ours ÷ direct: rps of "
+        f"{' and '.join(workers)} over direct Meilisearch's.",
         "",
-        "| endpoint | " + " | ".join(workers) + " | direct Meilisearch |",
-        "|---|" + "---|" * (len(workers) + 1),
+        "| endpoint | " + " | ".join(workers) + " | direct Meilisearch | ours ÷ direct |",
+        "|---|" + "---|" * (len(workers) + 2),
     ]
     names = list(next(iter(run["runs"].values()))["pages"])
     for name in names:
         cells = [_cell(run["runs"][w]["pages"].get(name)) for w in workers]
-        lines.append(f"| {name} | " + " | ".join(cells) + f" | {_cell(run['direct'].get(name), False)} |")
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {_cell(run['direct'].get(name), False)}"
+                     f" | {_ratios(run, workers, name)} |")
+    if not all("mixed" in run["runs"][w] for w in workers):
+        return lines
     lines += ["", "Mixed, logged in: 10 readers (search page, API, product page, with a token) while "
               "producers update and create products through the API.", "",
               "| | " + " | ".join(workers) + " |", "|---|" + "---|" * len(workers)]

@@ -29,27 +29,42 @@ def _lua_string(text: str) -> str:
 
 @dataclass(frozen=True)
 class Load:
-    """What wrk sends: GET of `paths` in turn, or one POST of `body`; `headers` on every request."""
+    """What wrk sends: `paths` in turn (with `bodies` in turn beside them, if given), else the one
+    `body`; `method` and `headers` on every request.
+
+    wrk runs one Lua state per thread, each with its own counter: thread t of n sends items t,
+    t + n, t + 2n ..., so no item is asked twice in a row by two threads (a cache would answer
+    the second).
+    """
 
     base: str
     paths: tuple[str, ...]
     headers: dict[str, str] = field(default_factory=dict)
     method: str = "GET"
     body: str | None = None
+    bodies: tuple[str, ...] = ()
 
-    def script(self) -> str:
+    def script(self, threads: int = 1) -> str:
         lines = [f"wrk.method = {_lua_string(self.method)}"]
         lines += [f"wrk.headers[{_lua_string(k)}] = {_lua_string(v)}" for k, v in self.headers.items()]
         if self.body is not None:
             lines.append(f"wrk.body = {_lua_string(self.body)}")
+        if self.bodies and len(self.bodies) != len(self.paths):
+            raise ValueError("one body per path")
         if len(self.paths) > 1:
-            listed = ", ".join(_lua_string(p) for p in self.paths)
             lines += [
-                f"local paths = {{{listed}}}",
-                "local counter = 0",
+                "local created = 0",
+                "setup = function(thread)",
+                "  thread:set(\"first\", created)",
+                "  created = created + 1",
+                "end",
+                f"local paths = {{{', '.join(_lua_string(p) for p in self.paths)}}}",
+                f"local bodies = {{{', '.join(_lua_string(b) for b in self.bodies)}}}",
+                "local counter = nil",
                 "request = function()",
-                "  counter = counter + 1",
-                "  return wrk.format(nil, paths[(counter % #paths) + 1])",
+                f"  counter = counter and counter + {threads} or first",
+                "  local at = (counter % #paths) + 1",
+                "  return wrk.format(nil, paths[at], nil, bodies[at])",
                 "end",
             ]
         return "\n".join(lines) + "\n" + _DONE
@@ -61,12 +76,13 @@ def available() -> bool:
 
 def run(load: Load, *, connections: int, seconds: int, threads: int = 2) -> dict[str, Any]:
     """Run wrk once; rps, latency percentiles in ms and errors (socket errors plus non-2xx/3xx)."""
+    threads = min(threads, connections)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
-        handle.write(load.script())
+        handle.write(load.script(threads))
         script = Path(handle.name)
     try:
         result = subprocess.run(
-            ["wrk", "-t", str(min(threads, connections)), "-c", str(connections),
+            ["wrk", "-t", str(threads), "-c", str(connections),
              "-d", f"{seconds}s", "--timeout", "10s", "-s", str(script),
              load.base + load.paths[0]],
             capture_output=True, text=True, check=False, timeout=seconds + 60,
