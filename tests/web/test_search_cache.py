@@ -55,7 +55,7 @@ def _fragments(app: Starlette) -> Fragments:
 
 def _uncached(app: Starlette) -> Starlette:
     """`app` drawing every card and every page afresh."""
-    app.state.templates.env.globals["once"] = lambda macro, *args: macro(*args)
+    app.state.templates.env.globals["once"] = Fragments(max_entries=0).once
     app.state.search_pages = PageCache(max_age=0)
     return app
 
@@ -90,13 +90,18 @@ async def test_pages_and_cards_from_memory_equal_fresh_ones(
             assert mine == (await drawn.get(path)).text, path
 
 
-async def test_result_cards_are_drawn_once_whatever_the_order(
-    app: Starlette, client: httpx.AsyncClient, search: SearchClient
-) -> None:
+@pytest.fixture
+async def buyer(client: httpx.AsyncClient, search: SearchClient) -> httpx.AsyncClient:
+    """A logged-in buyer's client on the catalogue: no page is reused for them, only cards."""
     await _catalogue(search)
-    buyer = await make_account("buyer")
-    await log_in(client, buyer.email)  # logged in: no page is reused, only cards
+    await log_in(client, (await make_account("buyer")).email)
+    return client
 
+
+async def test_result_cards_are_drawn_once_whatever_the_order(
+    app: Starlette, buyer: httpx.AsyncClient
+) -> None:
+    client = buyer
     first = await client.get("/search?q=tra")
     again = await client.get("/search?q=tra&sort=price_asc")
 
@@ -105,6 +110,18 @@ async def test_result_cards_are_drawn_once_whatever_the_order(
     client.cookies.set(LANGUAGE_COOKIE, "en")
     await client.get("/search?q=tra")
     assert _fragments(app).rendered == 6
+
+
+async def test_card_found_by_other_words_is_drawn_once_with_their_highlights(
+    app: Starlette, buyer: httpx.AsyncClient
+) -> None:
+    tea = await buyer.get("/search?q=tra")
+    shan = await buyer.get("/search?q=shan")
+
+    assert _fragments(app).rendered == 3
+    assert "<mark>Trà</mark> Shan tuyết Bản Liền</a>" in tea.text
+    assert "Trà <mark>Shan</mark> tuyết Bản Liền</a>" in shan.text
+    assert shan.text.count('<article class="hit"') == 1
 
 
 async def test_anonymous_page_is_kept_but_never_shown_with_anyone_elses_name_or_token(

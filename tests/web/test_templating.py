@@ -85,3 +85,21 @@ async def test_development_reloads_templates_that_change_on_disk(
     assert loader.loaded["pages/home.html"] == 1
     assert loader.checked["pages/home.html"] >= 1
 
+
+
+def test_template_translations_equal_jinja_gettext_in_each_language() -> None:
+    from config import i18n
+    from web.templating import make_templates
+
+    source = ('{{ _("Search OCOP products") }}|{{ _("Each 10%% gives a first-time exhibitor the '
+              'priority of one more star.") }}|{{ _("%(n)s products found", n=name) }}|'
+              '{{ _("Certificate no. %(number)s", number=name) }}')
+    jinja = Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+    jinja.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True)
+    ours = make_templates().env
+    for language in i18n.LANGUAGES:
+        with i18n.speaking(language):
+            expected = jinja.from_string(source).render(name="<b>Trà</b>")
+            assert ours.from_string(source).render(name="<b>Trà</b>") == expected
+    assert "&lt;b&gt;Trà&lt;/b&gt;" in expected and "10%" in expected

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import quote_plus, urlencode
 
 import segno
@@ -26,9 +26,10 @@ from matchmaking.models import Product
 from matchmaking.offload import in_thread
 from matchmaking.places import short_province_name, ward_name
 from search.fallback import find_products
-from search.query import ProductQuery, ProductResults, parse_product_query
+from search.query import ProductHit, ProductQuery, ProductResults, parse_product_query
 from web.auth import current_account, public_url
 from web.csrf import csrf_token
+from web.fragments import slot
 from web.labels import per_language
 from web.page_cache import PageCache
 from web.render import render
@@ -146,6 +147,13 @@ class SearchPage:
             chosen = current is not None and str(current) == str(value)
             found.append(FacetValue(value, count, chosen, dropping if chosen else href))
         return found
+
+    def cards(self) -> list[tuple[ProductHit, ProductHit]]:
+        """Each hit beside what its card is drawn from: the same hit with slots for its
+        highlights (web.fragments), which differ from one search to the next."""
+        name, snippet, empty = slot("name"), slot("snippet"), Markup()
+        return [(hit, replace(hit, name_html=name, snippet_html=snippet if hit.snippet_html else empty))
+                for hit in self.results.hits]
 
     def page_numbers(self) -> list[int]:
         last, here = self.results.pages, self.query.page
