@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -98,25 +98,29 @@ class ProductQuery:
 
     def to_params(self, **changes: Any) -> list[tuple[str, str]]:
         """Query-string pairs for this query with `changes` applied; the page resets to 1."""
-        query = replace(self, **{"page": 1, **changes})
-        pairs: list[tuple[str, str]] = []
-        singles: dict[str, object] = {
-            "q": query.q, "group": query.group, "subgroup": query.subgroup,
-            "province": query.province, "min_stars": query.min_stars,
-            "producer_kind": query.producer_kind, "price_min": query.price_min,
-            "price_max": query.price_max,
-        }
-        pairs += [(name, str(value)) for name, value in singles.items() if value not in (None, "")]
-        if query.certified is not None:
-            pairs.append(("certified", "true" if query.certified else "false"))
-        pairs += [("mark", str(mark)) for mark in query.marks]
-        if query.sort != "relevance":
-            pairs.append(("sort", query.sort))
-        if query.per_page != DEFAULT_PER_PAGE:
-            pairs.append(("per_page", str(query.per_page)))
-        if query.page != 1:
-            pairs.append(("page", str(query.page)))
-        return pairs
+        values = {"page": 1, **changes}
+        return [pair for name in PARAM_FIELDS
+                for pair in field_params(name, values[name] if name in values else getattr(self, name))]
+
+
+# ProductQuery's fields in the order their parameters appear in a query string.
+PARAM_FIELDS = ("q", "group", "subgroup", "province", "min_stars", "producer_kind", "price_min",
+                "price_max", "certified", "marks", "sort", "per_page", "page")
+
+
+def field_params(name: str, value: Any) -> list[tuple[str, str]]:
+    """The query-string pairs of ProductQuery field `name` holding `value` (none for a default)."""
+    if name == "certified":
+        return [] if value is None else [("certified", "true" if value else "false")]
+    if name == "marks":
+        return [("mark", str(mark)) for mark in value]
+    if name == "sort":
+        return [] if value == "relevance" else [("sort", value)]
+    if name == "per_page":
+        return [] if value == DEFAULT_PER_PAGE else [("per_page", str(value))]
+    if name == "page":
+        return [] if value == 1 else [("page", str(value))]
+    return [] if value in (None, "") else [(name, str(value))]
 
 
 @dataclass(frozen=True)

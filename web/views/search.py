@@ -26,7 +26,14 @@ from matchmaking.models import Product
 from matchmaking.offload import in_thread
 from matchmaking.places import short_province_name, ward_name
 from search.fallback import find_products
-from search.query import ProductHit, ProductQuery, ProductResults, parse_product_query
+from search.query import (
+    PARAM_FIELDS,
+    ProductHit,
+    ProductQuery,
+    ProductResults,
+    field_params,
+    parse_product_query,
+)
 from web.auth import current_account, public_url
 from web.csrf import csrf_token
 from web.fragments import slot
@@ -96,9 +103,19 @@ class SearchPage:
     photos: dict[int, Photo] = field(default_factory=dict)
 
     def link(self, **changes: object) -> str:
-        """This search with `changes` (page back to 1 unless given)."""
-        params = self.query.to_params(**changes)
-        return "/search" + (f"?{urlencode(params)}" if params else "")
+        """This search with `changes` (page back to 1 unless given), as
+        `urlencode(query.to_params(**changes))` spells it, re-encoding only the changed fields."""
+        values = {"page": 1, **changes}
+        encoded = self._encoded
+        parts = [urlencode(field_params(name, values[name])) if name in values else encoded[name]
+                 for name in PARAM_FIELDS]
+        query = "&".join(part for part in parts if part)
+        return f"/search?{query}" if query else "/search"
+
+    @functools.cached_property
+    def _encoded(self) -> dict[str, str]:
+        """Each field of this search as it appears in the query string ("" when left out)."""
+        return {name: urlencode(field_params(name, getattr(self.query, name))) for name in PARAM_FIELDS}
 
     def without_filters(self) -> str:
         """The same words with every filter removed."""
