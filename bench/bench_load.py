@@ -5,7 +5,8 @@ GET /api/products, a product page and a fair's floor plan; then a logged-in mixe
 10 readers (search page and API with a token) while producers update and create products
 through the API. The same search queries go straight to Meilisearch under the same 50
 connections, in the same run. CPU per request is the server's CPU time (all its processes)
-divided by the requests served. Figures go to bench/results/load.json and load.md.
+divided by the requests served, and beside it Meilisearch's. Figures go to
+bench/results/load.json and load.md.
 
 BENCH_LOAD_PRODUCTS (20000) sets the catalogue, BENCH_LOAD_DATABASE_URL a PostgreSQL database
 (dropped and recreated) instead of SQLite, BENCH_LOAD_LABEL names the run in the results
@@ -79,15 +80,23 @@ def _chosen(name: str) -> bool:
     return not ONLY or any(word in name for word in ONLY)
 
 
-def _run(load: wrk.Load, connections: int) -> dict[str, Any]:
-    """wrk's figures, with the machine's load average when it started."""
+def _run(load: wrk.Load, connections: int, meili: EmbeddedMeili | None = None) -> dict[str, Any]:
+    """wrk's figures, with the machine's load average when it started and, given `meili`,
+    Meilisearch's CPU time per request."""
     load_average = round(os.getloadavg()[0], 1)
-    return {**wrk.run(load, connections=connections, seconds=SECONDS), "load_average": load_average}
+    pid = meili.process.pid if meili is not None and meili.process is not None else None
+    before = _cpu_seconds(pid) if pid else 0.0
+    figures = {**wrk.run(load, connections=connections, seconds=SECONDS), "load_average": load_average}
+    if pid:
+        used = _cpu_seconds(pid) - before
+        figures["meili_cpu_ms_per_request"] = round(1000 * used / max(1, figures["requests"]), 2)
+    return figures
 
 
-def _measured(process: subprocess.Popen[bytes], load: wrk.Load, connections: int) -> dict[str, Any]:
+def _measured(process: subprocess.Popen[bytes], load: wrk.Load, connections: int,
+              meili: EmbeddedMeili | None = None) -> dict[str, Any]:
     before = _cpu_seconds(process.pid)
-    figures = _run(load, connections)
+    figures = _run(load, connections, meili)
     used = _cpu_seconds(process.pid) - before
     figures["cpu_ms_per_request"] = round(1000 * used / max(1, figures["requests"]), 2)
     return figures
@@ -223,7 +232,7 @@ def _direct(meili: EmbeddedMeili) -> dict[str, Any]:
         load = wrk.Load(meili.url, tuple(path for path, _ in sent), method="POST", headers=headers,
                         body=sent[0][1] if len(sent) == 1 else None,
                         bodies=tuple(body for _, body in sent) if len(sent) > 1 else ())
-        figures[name] = _run(load, CONNECTIONS)
+        figures[name] = _run(load, CONNECTIONS, meili)
     return figures
 
 
@@ -237,7 +246,7 @@ def measure() -> dict[str, Any]:
             try:
                 fx = _fixtures(base)
                 run: dict[str, Any] = {"pages": {
-                    name: _measured(process, wrk.Load(base, paths), CONNECTIONS)
+                    name: _measured(process, wrk.Load(base, paths), CONNECTIONS, meili)
                     for name, paths in _pages(fx).items() if _chosen(name)}}
                 if _chosen(MIXED):
                     run["mixed"] = asyncio.run(_mixed(process, base, fx))

@@ -15,6 +15,8 @@ def _cell(figures: dict[str, Any] | None, cpu: bool = True) -> str:
             f"{figures['p99_ms']:,.0f} ms, {figures['errors']} err")
     if cpu and "cpu_ms_per_request" in figures:
         text += f", {figures['cpu_ms_per_request']:.1f} ms CPU"
+    if "meili_cpu_ms_per_request" in figures:
+        text += f", {figures['meili_cpu_ms_per_request']:.1f} ms Meilisearch CPU"
     if "load_average" in figures:
         text += f" (load {figures['load_average']:.1f})"
     return text
@@ -34,8 +36,8 @@ def _table(run: dict[str, Any]) -> list[str]:
     lines = [
         f"{run['products']:,} products, {run['database']}, {run['connections']} connections, "
         f"{run['seconds']} s each, {run['cores']} cores. Cells: rps, p50/p95/p99, errors, "
-        "server CPU per request, load average at its start where noted; ours ÷ direct: rps of "
-        f"{' and '.join(workers)} over direct Meilisearch's.",
+        "server CPU per request (and Meilisearch's, where noted), load average at its start "
+        f"where noted; ours ÷ direct: rps of {' and '.join(workers)} over direct Meilisearch's.",
         "",
         "| endpoint | " + " | ".join(workers) + " | direct Meilisearch | ours ÷ direct |",
         "|---|" + "---|" * (len(workers) + 2),
