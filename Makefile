@@ -62,7 +62,7 @@ test-postgres:
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/mypy config matchmaking search web jobs cli
+	$(BIN)/mypy config matchmaking search web jobs cli bench
 	$(BIN)/lint-imports
 
 bench: install

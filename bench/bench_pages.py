@@ -24,8 +24,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -33,17 +34,25 @@ import httpx
 from bench import results_file
 from search.server import free_port
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Request, ViewportSize
+
 RESULTS = results_file.RESULTS
 PRODUCTS = int(os.environ.get("BENCH_PAGES_PRODUCTS", "100"))
 SCALE = float(os.environ.get("BENCH_PAGES_SCALE", "2"))
 LABEL = os.environ.get("BENCH_PAGES_LABEL", "after")
 OCOP = os.environ.get("BENCH_PAGES_OCOP", str(Path(sys.executable).parent / "ocop"))
 CHROMIUM = "/usr/bin/chromium"
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 PRODUCER = "htx@ocop.demo"
 PASSWORD = "ocop-demo-2026"
 SEARCH = "/search?q=tra+shan+tuyet"
 KINDS = (("html", "text/html"), ("css", "text/css"), ("js", "javascript"), ("images", "image/"))
+
+
+def _recorder(urls: list[str]) -> Callable[[Request], None]:
+    """A request listener that notes each URL the page fetches."""
+    return lambda request: urls.append(request.url)
 
 
 def camera_photo() -> bytes:
@@ -148,7 +157,7 @@ def _requested(base: str, paths: dict[str, str]) -> dict[str, list[str]]:
                                               is_mobile=True, has_touch=True, locale="vi-VN")
                 page = context.new_page()
                 urls: list[str] = []
-                page.on("request", lambda r, urls=urls: urls.append(r.url))
+                page.on("request", _recorder(urls))
                 page.goto(base + path, wait_until="networkidle")
                 found[name] = list(dict.fromkeys(u for u in urls if urlsplit(u).netloc == here))
                 context.close()

@@ -188,7 +188,7 @@ def main() -> None:
             server.wait(30)
         meili.stop()
         shutil.rmtree(folder, ignore_errors=True)
-    figures = {
+    figures: dict[str, Any] = {
         "products": PRODUCTS, "published_documents": published, "queries": QUERIES,
         "reindex": {"documents": count, "ours_seconds": round(ours, 2), "raw_seconds": round(raw, 2),
                     "ours_docs_per_second": round(count / ours), "raw_docs_per_second": round(count / raw),
