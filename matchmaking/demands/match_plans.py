@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -21,8 +21,7 @@ from matchmaking.demands.scoring import (
     DemandFacts,
     ProductFacts,
     Scored,
-    explain,
-    rank,
+    best,
     render_reasons,
     score_product,
 )
@@ -138,12 +137,11 @@ def score_hits(demand: DemandFacts, hits: Sequence[Candidate],
                facts: dict[int, ProductFacts], limit: int | None = None) -> list[Scored]:
     """The hits of the product asked for that meet the buyer's hard rules, scored; with `limit`,
     only the best that many, best first (reasons are worked out for those alone)."""
-    scored = (score_product(demand, facts[c.product_id], c.relevance, reasons=limit is None)
-              for c in hits if c.product_id in facts)
-    kept = [s for s in scored if s is not None]
-    if limit is None:
-        return kept
-    return [replace(s, reasons=explain(demand, facts[s.product_id])) for s in rank(kept, limit)]
+    if limit is not None:
+        return best(demand, ((facts[c.product_id], c.relevance) for c in hits if c.product_id in facts),
+                    limit)
+    scored = (score_product(demand, facts[c.product_id], c.relevance) for c in hits if c.product_id in facts)
+    return [s for s in scored if s is not None]
 
 
 async def search_in_full(search: SearchClient, rows: Sequence[dict[str, Any]]) -> dict[int, list[Planned]]:

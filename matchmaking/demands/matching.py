@@ -63,7 +63,9 @@ log = logging.getLogger(__name__)
 
 JOB_NAME = "match"
 FULL_EVERY = timedelta(days=1)
-GC_THRESHOLD = (20_000, 20, 100)  # Python's default is (700, 10, 10)
+# Python's default is (700, 10, 10). At (20_000, 20, 100) the middle generation grew to some 400,000
+# survivors, scanned five times a full run (0.36 s); now it is never scanned during one.
+GC_THRESHOLD = (100_000, 50, 100)
 
 
 @dataclass

@@ -33,7 +33,7 @@ Vietnamese text in `Match.reasons`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -323,28 +323,72 @@ def explain(demand: DemandFacts, product: ProductFacts) -> tuple[Reason, ...]:
     return tuple(reasons)
 
 
+_NAMES = tuple(WEIGHTS)
+_ROUNDED: dict[float, float] = {}
+
+
+def _round4(value: float) -> float:
+    """round(value, 4), remembered: rounding to digits is slow, and a full run rounds a few
+    thousand distinct component values (of prices, distances, capacities) a million times."""
+    rounded = _ROUNDED.get(value)
+    if rounded is None:
+        if len(_ROUNDED) >= 100_000:
+            _ROUNDED.clear()
+        rounded = _ROUNDED[value] = round(value, 4)
+    return rounded
+
+
+def _meets_rules(demand: DemandFacts, product: ProductFacts) -> bool:
+    """Whether `misses` finds nothing (without wording what it finds)."""
+    if demand.min_stars is not None and not (
+            product.stars is not None and product.stars >= demand.min_stars
+            and counts_as_certified(product.stars, product.certificate_expiry, demand.needed_by)):
+        return False
+    return all(mark in product.quality_marks for mark in demand.required_marks)
+
+
+def weighed(demand: DemandFacts, product: ProductFacts,
+            relevance: float) -> tuple[float, tuple[float, ...]] | None:
+    """The product's score for the demand and its components (in the order of WEIGHTS), or None
+    when a hard filter excludes it. `score_product` names the components; this is for ranking
+    many candidates before the few that are kept."""
+    if excluded(demand, product) or not _meets_rules(demand, product):
+        return None
+    values = (
+        _round4(min(1.0, max(0.0, relevance))), _round4(_group(demand, product)),
+        _round4(_stars(demand, product)), _round4(_marks(demand, product)),
+        _round4(_price(demand, product)), _round4(_capacity(demand, product)),
+        _round4(_distance(demand, product)), _round4(_certificate(demand, product)),
+    )
+    return round(sum([weight * value for weight, value in zip(WEIGHTS.values(), values, strict=True)]),
+                 4), values
+
+
 def score_product(demand: DemandFacts, product: ProductFacts, relevance: float, *,
                   reasons: bool = True) -> Scored | None:
     """The product's score for the demand, or None when a hard filter excludes it.
 
-    `reasons=False` leaves the reasons out (the score is the same): for ranking many candidates
-    before explaining the few that are kept.
+    `reasons=False` leaves the reasons out (the score is the same).
     """
-    if excluded(demand, product) or misses(demand, product):
+    found = weighed(demand, product, relevance)
+    if found is None:
         return None
-    components = {
-        "relevance": round(min(1.0, max(0.0, relevance)), 4),
-        "group": round(_group(demand, product), 4),
-        "stars": round(_stars(demand, product), 4),
-        "marks": round(_marks(demand, product), 4),
-        "price": round(_price(demand, product), 4),
-        "capacity": round(_capacity(demand, product), 4),
-        "distance": round(_distance(demand, product), 4),
-        "certificate": round(_certificate(demand, product), 4),
-    }
-    total = round(sum(WEIGHTS[name] * value for name, value in components.items()), 4)
     why = explain(demand, product) if reasons else ()
-    return Scored(product.id, product.producer_id, total, components, why)
+    return Scored(product.id, product.producer_id, found[0], dict(zip(_NAMES, found[1], strict=True)), why)
+
+
+def best(demand: DemandFacts, candidates: Iterable[tuple[ProductFacts, float]], limit: int) -> list[Scored]:
+    """The best `limit` of the (product, relevance) candidates that meet the demand's hard rules,
+    scored and explained, best first; ties go to the lower product id, as in `rank`. Only the
+    kept few are named and explained."""
+    found = []
+    for product, relevance in candidates:
+        weight = weighed(demand, product, relevance)
+        if weight is not None:
+            found.append((weight[0], product, weight[1]))
+    found.sort(key=lambda item: (-item[0], item[1].id))
+    return [Scored(product.id, product.producer_id, score, dict(zip(_NAMES, values, strict=True)),
+                   explain(demand, product)) for score, product, values in found[:limit]]
 
 
 def rank(scored: Sequence[Scored], limit: int) -> list[Scored]:
