@@ -8,19 +8,44 @@ per batch, on SQLite and PostgreSQL alike; values are converted as the model's f
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
+from json.encoder import c_make_encoder, encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any
 
 from tortoise.fields import JSONField
+from tortoise.fields.data import JSON_DUMPS
 from tortoise.models import Model
 
 BATCH = 5_000  # rows per executemany
 
 
+def _compact_json() -> Callable[[Any], str] | None:
+    """Tortoise's default JSON encoding (json.dumps with compact separators), the same text, from
+    one C encoder made once: json.dumps builds an encoder per value, a third of the time of
+    encoding a full run's matches. None without the C encoder."""
+    if c_make_encoder is None:
+        return None
+    encode = c_make_encoder(None, json.JSONEncoder().default, encode_basestring_ascii, None, ":", ",",
+                            False, False, True)
+    return lambda value: "".join(encode(value, 0))
+
+
+_COMPACT_JSON = _compact_json()
+
+
 def _encoders(model: type[Model], columns: Sequence[str]) -> list[Callable[[Any], str] | None]:
     fields = model._meta.fields_map
-    return [field.encoder if isinstance(field := fields[column], JSONField) else None
-            for column in columns]
+    found: list[Callable[[Any], str] | None] = []
+    for column in columns:
+        field = fields[column]
+        if not isinstance(field, JSONField):
+            found.append(None)
+        elif field.encoder is JSON_DUMPS and _COMPACT_JSON is not None:
+            found.append(_COMPACT_JSON)
+        else:
+            found.append(field.encoder)
+    return found
 
 
 def _encoded(rows: Sequence[Sequence[Any]], encoders: list[Callable[[Any], str] | None]) -> list[list[Any]]:
