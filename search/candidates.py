@@ -7,7 +7,9 @@ drops words from the end, and a hit counts only when it matches the first produc
 (`required_words`; Meilisearch's ranking details say how many it matched): a place word ranks a
 product from there higher but never makes a product match alone. A demand whose words no
 product matches has no candidates. A demand with no product words but a group or sub-group is a
-placeholder search on its filters (relevance 0).
+placeholder search on its filters (relevance 0). A hit with a word the buyer typed with its
+diacritics only as another word (search.tones: "cá hồi" is not "Cà … Hội") is dropped; when its
+name has none of the words, its description and places are fetched to tell.
 
 Filters are the demand's group and sub-group, and its hard rules: minimum stars with a
 certificate valid in the needed-by month, required quality marks; `scoring.misses` then applies
@@ -20,23 +22,22 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 from matchmaking.enums import ProductStatus
-from matchmaking.places import fold
 from search import products
 from search.client import SearchClient
 from search.products import expiry_day
+from search.tones import mistoned, name_tells
 
 LIMIT = 30  # candidates per demand: the matcher keeps the best 10 after scoring
 BATCH = 100  # queries per multi-search request
 PARALLEL = 2  # requests in flight (the server has a thread per core)
 MAX_WORDS = 10  # Meilisearch reads only the first ten words of a query
+TEXTS_BATCH = 500  # products per query for their descriptions
 SEARCH_ON = ["name", "subgroup_label", "description", "places"]
 
 
@@ -107,47 +108,6 @@ def _query(uid: str, q: str, filter_: list[str], limit: int) -> dict[str, Any]:
     }
 
 
-_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
-
-
-@lru_cache(maxsize=100_000)
-def _tone_apart(word: str) -> tuple[str, str]:
-    """A word as (its letters without the tone mark, the tone mark): "hoà" and "hòa" are one."""
-    marks = unicodedata.normalize("NFD", word.lower())
-    return (unicodedata.normalize("NFC", "".join(c for c in marks if c not in _TONES)),
-            "".join(c for c in marks if c in _TONES))
-
-
-# A full match run asks this of some 200,000 (demand, candidate) pairs over a few thousand
-# distinct words and names: each word and name is taken apart once.
-_folded = lru_cache(maxsize=100_000)(fold)
-
-
-@lru_cache(maxsize=100_000)
-def _name_words(name: str) -> tuple[tuple[tuple[str, str], str], ...]:
-    """The words of a product name, each tone apart and folded."""
-    return tuple((parts, _folded(parts[0]))
-                 for parts in (_tone_apart(w) for w in re.findall(r"[^\W_]+", name)))
-
-
-def mistoned(words: Sequence[str], name: str) -> bool:
-    """Whether the product's name has a word the buyer typed with its diacritics only as another
-    word with the same letters: Meilisearch compares without diacritics, so "cá hồi" (salmon)
-    finds "Cà phê … Hội Sơn", and "thịt cừu" (lamb) "Ruốc thịt Khả Cửu". A word typed without
-    diacritics, or not in the name at all (found in the description, or by a synonym), tells
-    nothing."""
-    named = _name_words(name)
-    for word in words:
-        if _folded(word) == word.lower():
-            continue
-        typed = _tone_apart(word)
-        letters = _folded(typed[0])
-        same_letters = [parts for parts, folded in named if folded == letters]
-        if same_letters and typed not in same_letters:
-            return True
-    return False
-
-
 CLOSE = 0.5  # proximity score of words next to each other in one attribute (0.25: far apart)
 
 
@@ -158,6 +118,22 @@ def _matching_words(hit: dict[str, Any]) -> int:
     words = int((details.get("words") or {}).get("matchingWords", 0))
     proximity = float((details.get("proximity") or {}).get("score", 1.0))
     return words if words < 2 or proximity >= CLOSE else 1
+
+
+async def _texts(client: SearchClient, uid: str, ids: Sequence[int]) -> dict[int, str]:
+    """Each product's description and places as one text: what `mistoned` reads when the name
+    tells nothing (few hits; their descriptions are not fetched with every hit)."""
+    chunks = [ids[i:i + TEXTS_BATCH] for i in range(0, len(ids), TEXTS_BATCH)]
+    queries = [{"indexUid": uid, "q": "", "filter": [f"id IN [{', '.join(str(int(i)) for i in chunk)}]"],
+                "limit": len(chunk), "attributesToRetrieve": ["id", "description", "places"]}
+               for chunk in chunks]
+    found: dict[int, str] = {}
+    for start in range(0, len(queries), BATCH):
+        for result in await client.multi_search(queries[start:start + BATCH]):
+            found.update((int(hit["id"]), " ".join([str(hit.get("description") or ""),
+                                                    *(str(p) for p in hit.get("places") or ())]))
+                         for hit in result["hits"])
+    return found
 
 
 async def _multi_search(client: SearchClient, queries: list[dict[str, Any]]) -> list[list[Candidate]]:
@@ -211,9 +187,12 @@ async def find_candidates(
     searched = [(r, q, need) for r, q, need in searched if q or r.group or r.subgroup]
     queries = [_query(uid, q, filters(r) + extra, limit) for r, q, _ in searched]
     answers = await _multi_search(client, queries)
+    matched = [(request, q, request.words[:need], [c for c in hits if c.matched_words >= need])
+               for (request, q, need), hits in zip(searched, answers, strict=True)]
+    texts = await _texts(client, uid, sorted({c.product_id for _, _, words, hits in matched for c in hits
+                                              if not name_tells(words, c.name)}))
     found: dict[int, list[Candidate]] = {r.demand_id: [] for r in requests}
-    for (request, q, need), hits in zip(searched, answers, strict=True):
+    for request, q, words, hits in matched:
         found[request.demand_id] = [c if q else Candidate(c.product_id, 0.0) for c in hits
-                                    if c.matched_words >= need
-                                    and not mistoned(request.words[:need], c.name)]
+                                    if not mistoned(words, c.name, texts.get(c.product_id, ""))]
     return found

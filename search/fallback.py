@@ -13,7 +13,6 @@ import re
 import unicodedata
 from collections import Counter
 from datetime import date
-from functools import cache
 
 from markupsafe import Markup, escape
 from tortoise.expressions import Q
@@ -25,7 +24,7 @@ from matchmaking.places import fold
 from search.client import SearchClient
 from search.errors import SearchError
 from search.place_match import place_match
-from search.products import SYNONYMS
+from search.products import folded_synonyms
 from search.query import ProductHit, ProductQuery, ProductResults, search_products
 
 log = logging.getLogger(__name__)
@@ -46,17 +45,6 @@ async def find_products(
     return await database_search(query, today=today)
 
 
-@cache
-def _folded_synonyms() -> dict[str, tuple[str, ...]]:
-    """One-word synonyms, folded: 'che' -> ('tra',)."""
-    table: dict[str, tuple[str, ...]] = {}
-    for word, others in SYNONYMS.items():
-        key = fold(word)
-        if " " not in key:
-            table[key] = tuple(dict.fromkeys(fold(other) for other in others))
-    return table
-
-
 def _fold_each(text: str) -> str:
     """NFC `text` lower-cased without accents, one character for one, so positions still match."""
     out = []
@@ -75,7 +63,7 @@ def _patterns(q: str) -> list[re.Pattern[str]]:
     """A pattern per query word: the word, or one of its synonyms, at the start of a word."""
     patterns = []
     for word in fold(q).split():
-        choices = (word, *_folded_synonyms().get(word, ()))
+        choices = (word, *folded_synonyms().get(word, ()))
         alternation = "|".join(re.escape(choice) for choice in choices)
         patterns.append(re.compile(rf"(?<!\w)(?:{alternation})"))
     return patterns

@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
+from functools import cache
 from typing import Any, cast
 
 from matchmaking.catalogue.certification import counts_as_certified
@@ -38,6 +39,17 @@ SYNONYMS: dict[str, list[str]] = {
     "rice": ["gạo"],
     "fish sauce": ["nước mắm"],
 }
+
+@cache
+def folded_synonyms() -> dict[str, tuple[str, ...]]:
+    """One-word synonyms, folded: 'che' -> ('tra',)."""
+    table: dict[str, tuple[str, ...]] = {}
+    for word, others in SYNONYMS.items():
+        key = fold(word)
+        if " " not in key:
+            table[key] = tuple(dict.fromkeys(fold(other) for other in others))
+    return table
+
 
 SETTINGS: dict[str, Any] = {
     "searchableAttributes": [
