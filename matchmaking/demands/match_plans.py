@@ -39,11 +39,12 @@ DEMAND_FIELDS = (
     "recurrence", "max_price_vnd", "min_stars", "required_marks", "delivery_province_code",
     "needed_by", "updated_at",
 )
-PRODUCT_FIELDS = (
+FACT_FIELDS = (  # what `product_facts` reads
     "id", "producer_id", "group", "subgroup", "price_vnd", "unit", "min_order", "monthly_capacity",
-    "verified_stars", "verified_expiry", "quality_marks", "status", "updated_at",
-    "producer__province_code", "net_quantity", "net_unit",
+    "verified_stars", "verified_expiry", "quality_marks", "producer__province_code", "net_quantity",
+    "net_unit",
 )
+PRODUCT_FIELDS = (*FACT_FIELDS, "status", "updated_at")
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,8 @@ def candidate_request(row: dict[str, Any]) -> CandidateRequest:
 async def published_facts(ids: Iterable[int]) -> dict[int, ProductFacts]:
     found: dict[int, ProductFacts] = {}
     for chunk in chunks(ids):
-        rows = await Product.filter(id__in=chunk, status=ProductStatus.PUBLISHED).values(*PRODUCT_FIELDS)
+        # Not the update times: parsing 30,000 of them was a tenth of reading the facts.
+        rows = await Product.filter(id__in=chunk, status=ProductStatus.PUBLISHED).values(*FACT_FIELDS)
         found.update((row["id"], product_facts(row)) for row in rows)
     return found
 
