@@ -34,6 +34,15 @@ def _compact_json() -> Callable[[Any], str] | None:
 _COMPACT_JSON = _compact_json()
 
 
+def compact_json(value: Any) -> str:
+    """`value` as Tortoise's default JSON field encoder writes it."""
+    return _COMPACT_JSON(value) if _COMPACT_JSON is not None else JSON_DUMPS(value)
+
+
+class JsonText(str):
+    """A JSON column's value already encoded (as `compact_json` does): written as it is."""
+
+
 def _encoders(model: type[Model], columns: Sequence[str]) -> list[Callable[[Any], str] | None]:
     fields = model._meta.fields_map
     found: list[Callable[[Any], str] | None] = []
@@ -55,7 +64,7 @@ def _encoded(rows: Sequence[Sequence[Any]], encoders: list[Callable[[Any], str] 
     for row in rows:
         values = list(row)
         for i, encode in json_columns:
-            if values[i] is not None:
+            if values[i] is not None and not isinstance(values[i], JsonText):
                 values[i] = encode(values[i])
         encoded.append(values)
     return encoded

@@ -16,10 +16,12 @@ from typing import Any
 from tortoise.expressions import Q
 
 from matchmaking import units
+from matchmaking.bulk import JsonText, compact_json
 from matchmaking.demands.phrases import understand
 from matchmaking.demands.scoring import (
     DemandFacts,
     ProductFacts,
+    Reason,
     Scored,
     best,
     render_reasons,
@@ -56,6 +58,8 @@ class Planned:
     score: float
     components: dict[str, Any]
     reasons: list[str]
+    # Components and reasons as stored, when planned here from scores (else encoded on writing).
+    encoded: tuple[JsonText, JsonText] | None = None
 
 
 def chunks(ids: Iterable[int]) -> list[list[int]]:
@@ -118,11 +122,39 @@ async def published_facts(ids: Iterable[int]) -> dict[int, ProductFacts]:
     return found
 
 
+_REASONS: dict[tuple[Any, ...], tuple[dict[str, Any], str, str, str]] = {}
+
+
+def _reason_parts(reason: Reason) -> tuple[dict[str, Any], str, str, str]:
+    """A reason as stored, its Vietnamese text, and both as JSON text. A full run stores a few
+    thousand distinct reasons half a million times: each is rendered and encoded once (the
+    stored forms are shared by the matches that give the same reason; nothing changes them).
+    Parameters are whole numbers and codes (`scoring.explain`), so equal keys mean equal JSON."""
+    key = (reason.code, *reason.params.items())
+    try:
+        return _REASONS[key]
+    except KeyError:
+        remember = len(_REASONS) < 50_000
+    except TypeError:  # a parameter that is no plain value
+        remember = False
+    stored = reason.as_json()
+    text = render_reasons([reason])[0]
+    parts = (stored, text, compact_json(stored), compact_json(text))
+    if remember:
+        _REASONS[key] = parts
+    return parts
+
+
 def planned(scored: Scored) -> Planned:
+    stored, texts, stored_json, texts_json = zip(*map(_reason_parts, scored.reasons), strict=True) \
+        if scored.reasons else ((), (), (), ())
     components: dict[str, Any] = dict(scored.components)
-    components["reasons"] = [reason.as_json() for reason in scored.reasons]
-    return Planned(scored.product_id, scored.producer_id, scored.score, components,
-                   render_reasons(scored.reasons))
+    components["reasons"] = list(stored)
+    # The same text as encoding `components` whole: the scores' object, then the reasons.
+    head = compact_json(scored.components)[:-1]
+    encoded = (JsonText(f'{head}{"," if len(head) > 1 else ""}"reasons":[{",".join(stored_json)}]}}'),
+               JsonText(f'[{",".join(texts_json)}]'))
+    return Planned(scored.product_id, scored.producer_id, scored.score, components, list(texts), encoded)
 
 
 def from_row(row: dict[str, Any]) -> Planned:

@@ -73,10 +73,11 @@ def _diff(demand_id: int, wanted: list[Planned], have_rows: list[dict[str, Any]]
             # announced again.
             told = now if (demand_id, item.product_id) in announced else None
             change.creates.append((demand_id, item.product_id, item.producer_id, item.score, position,
-                                   item.components, item.reasons, told, now))
+                                   *(item.encoded or (item.components, item.reasons)), told, now))
         # The reasons are rendered from the codes in `components`: equal codes, equal reasons.
         elif (row["score"], row["rank"], row["components"]) != (item.score, position, item.components):
-            change.updates.append((item.score, position, item.components, item.reasons, now, row["id"]))
+            change.updates.append((item.score, position, *(item.encoded or (item.components, item.reasons)),
+                                   now, row["id"]))
     change.deletes = [row["id"] for row in have.values()]
     return change
 
