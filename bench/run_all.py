@@ -42,11 +42,14 @@ def main(names: list[str]) -> int:
                 continue
             print(f"   skipped: {exc}")
             continue
+        given, sys.argv = sys.argv, [name]  # the names chosen here are no options of the benchmark
         try:
             module.main()
         except Exception as exc:  # one failing benchmark must not hide the others' figures
             print(f"   failed: {type(exc).__name__}: {exc}")
             failed.append(name)
+        finally:
+            sys.argv = given
         print(f"   {time.perf_counter() - started:.0f} s", flush=True)
     return 1 if failed else 0
 
