@@ -19,13 +19,12 @@ from tortoise.expressions import Q
 from matchmaking import units
 from matchmaking.bulk import JsonText, compact_json
 from matchmaking.demands.phrases import understand
+from matchmaking.demands.reasons import Reason, render_reasons
 from matchmaking.demands.scoring import (
     DemandFacts,
     ProductFacts,
-    Reason,
     Scored,
     best,
-    render_reasons,
     score_product,
 )
 from matchmaking.enums import DemandStatus, ProductStatus, Recurrence

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from matchmaking.demands.match_store import MATCH_FIELDS
-from matchmaking.demands.scoring import reasons_from_json, render_reasons
+from matchmaking.demands.reasons import reasons_from_json, render_reasons
 from matchmaking.enums import Role
 from matchmaking.errors import NotFound
 from matchmaking.models import Account, Demand, Match

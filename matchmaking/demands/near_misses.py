@@ -21,7 +21,8 @@ from matchmaking.demands.matching import (
     demand_facts,
     product_facts,
 )
-from matchmaking.demands.scoring import render_reasons, score_product, shortfalls
+from matchmaking.demands.reasons import render_reasons
+from matchmaking.demands.scoring import score_product, shortfalls
 from matchmaking.enums import ProductStatus
 from matchmaking.models import Demand, Product
 from search.candidates import find_candidates

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import cast
 
-from matchmaking.demands.scoring import reasons_from_json, render_reasons
+from matchmaking.demands.reasons import reasons_from_json, render_reasons
 from matchmaking.enums import DemandStatus
 from matchmaking.meetings.parties import BUYER, exhibitors
 from matchmaking.meetings.sessions import fair_of, participant, visible_session

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import httpx
 
-from matchmaking.demands.scoring import Reason
+from matchmaking.demands.reasons import Reason
 from matchmaking.enums import BuyerKind
 from matchmaking.models import Account, Buyer, Demand, Match, SourcingShare
 from search.client import SearchClient

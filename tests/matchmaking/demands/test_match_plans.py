@@ -5,7 +5,8 @@ from __future__ import annotations
 from tortoise.fields.data import JSON_DUMPS
 
 from matchmaking.demands.match_plans import planned
-from matchmaking.demands.scoring import Reason, Scored
+from matchmaking.demands.reasons import Reason
+from matchmaking.demands.scoring import Scored
 
 
 def test_planned_match_is_encoded_as_its_json_fields_would_store_it() -> None:

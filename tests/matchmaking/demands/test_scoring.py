@@ -8,14 +8,13 @@ from decimal import Decimal
 
 import pytest
 
+from matchmaking.demands.reasons import Reason, render_reasons
 from matchmaking.demands.scoring import (
     WEIGHTS,
     DemandFacts,
     ProductFacts,
-    Reason,
     misses,
     rank,
-    render_reasons,
     score_product,
     unit_factor,
 )
