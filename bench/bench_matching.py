@@ -88,7 +88,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     )
     server.start()
     database_url = f"sqlite://{workdir / 'bench.sqlite3'}"
-    figures: dict[str, Any] = {"machine": f"{platform.machine()}, {platform.python_version()}"}
+    figures: dict[str, Any] = {"machine": f"{platform.machine()}, {platform.python_version()}",
+                               "load_average": {"start": [round(x, 2) for x in os.getloadavg()]}}
     try:
         client = SearchClient(server.url, server.master_key, prefix="bench", timeout=120)
         await migrate_database(database_url)
@@ -135,6 +136,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         figures["relevance"] = await relevance.measure(client, today=today, labelled=args.labelled,
                                                        seed=args.seed)
         figures["targets"] = {"full_run_seconds": 10, "incremental_ms": 50}
+        figures["load_average"]["end"] = [round(x, 2) for x in os.getloadavg()]
         return figures
     finally:
         await close_database()
@@ -144,6 +146,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
 
 def _phase_line(run: dict[str, Any]) -> str:
     return ", ".join(f"{name} {p['wall']} s ({p['job_cpu']} s CPU)" for name, p in run["phases"].items())
+
+
+def _load(figures: dict[str, Any], when: str) -> str:
+    return " / ".join(str(x) for x in figures.get("load_average", {}).get(when, [])) or "?"
 
 
 def markdown(figures: dict[str, Any]) -> str:
@@ -159,7 +165,8 @@ def markdown(figures: dict[str, Any]) -> str:
         "(not part of the runs).",
         "",
         "Wall time is what a user waits; CPU time is what the job process and Meilisearch each "
-        "spent, which a shared machine does not inflate as much.",
+        "spent, which a shared machine does not inflate as much. Load average (1, 5, 15 min) at "
+        f"the start {_load(figures, 'start')}, at the end {_load(figures, 'end')}.",
         "",
         "| run | wall | job CPU | Meilisearch CPU | target (wall) |",
         "|---|---|---|---|---|",
