@@ -15,6 +15,8 @@ from matchmaking.models import Account, AuditLog
 from matchmaking.places import resolve_province
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_EMAIL_LENGTH = 254  # RFC 5321, and the column
+MAX_NAME_LENGTH = 120
 
 
 def normalise_email(email: str) -> str:
@@ -28,7 +30,7 @@ def account_problems(
     """What is wrong with these details for a new account (field -> message), without the
     database: whether the address is taken is not a problem of the form."""
     errors: dict[str, str] = {}
-    if not EMAIL_PATTERN.match(email):
+    if len(email) > MAX_EMAIL_LENGTH or not EMAIL_PATTERN.match(email):
         errors["email"] = _("Enter a valid email address.")
     if problem := password_problem(password, email=email):
         errors["password"] = problem
@@ -36,6 +38,8 @@ def account_problems(
         errors["role"] = _("Choose one of the roles offered.")
     if not display_name.strip():
         errors["display_name"] = _("Enter a name.")
+    elif len(display_name.strip()) > MAX_NAME_LENGTH:
+        errors["display_name"] = _("Use at most %(n)d characters.") % {"n": MAX_NAME_LENGTH}
     if language not in {lang.value for lang in Language}:
         errors["language"] = _("Choose Vietnamese or English.")
     return errors

@@ -95,6 +95,14 @@ async def test_register_errors_keep_what_was_typed(client: httpx.AsyncClient) ->
     assert await Account.all().count() == 0
 
 
+async def test_register_refuses_overlong_details_with_field_messages(client: httpx.AsyncClient) -> None:
+    response = await post_form(client, "/register", {
+        **SUOI_GIANG, "display_name": "HTX " * 40, "email": "a" * 250 + "@htx.vn"})
+    assert response.status_code == 422
+    assert "Nhập địa chỉ email hợp lệ." in response.text and "Tối đa 120 ký tự." in response.text
+    assert await EmailMessage.all().count() == 0
+
+
 async def test_register_cannot_pick_organiser(client: httpx.AsyncClient) -> None:
     response = await post_form(client, "/register", {
         "role": "organiser", "display_name": "X", "email": "x@y.vn", "password": "Mot-Hai-Ba-Bon-Nam",
