@@ -200,13 +200,15 @@ def validate_demand(data: Mapping[str, Any], *, today: date) -> DemandInput:
     min_stars = parse_whole(data.get("min_stars")) if text.get("min_stars") else None
     if text.get("min_stars") and min_stars not in (3, 4, 5):
         errors["min_stars"] = _("An OCOP rating has 3, 4 or 5 stars.")
-    said = understand(title).min_stars
-    if not text.get("min_stars") and said in (3, 4, 5):
-        min_stars = said  # "loại 4 sao" in the title: the matching holds the demand to it anyway
+    said = understand(title)
+    if not text.get("min_stars") and said.min_stars in (3, 4, 5):
+        min_stars = said.min_stars  # "loại 4 sao" in the title: the matching holds to it anyway
     marks = _marks(data.get("required_marks", []))
     if marks is None:
         errors["required_marks"] = _("Unknown quality mark.")
     province = _province(data.get("delivery_province_code"))
+    if province is None and not text.get("delivery_province_code"):
+        province = said.province_code  # "giao Hà Nội" in the title, the field left empty
     if province is None:
         errors["delivery_province_code"] = _("Choose the province to deliver to.")
     needed_by = parse_day(data.get("needed_by"))

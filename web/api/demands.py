@@ -134,14 +134,17 @@ QUANTITY = {"anyOf": [{"type": "number"}, {"type": "string"}],
             "description": "a number, or text as a Vietnamese user types it: 1,5 (one and a "
             "half), 1.500 (fifteen hundred); 1,500 is ambiguous and refused; three decimals at most"}
 DEMAND_BODY = Body(
-    DemandInput, required=["title", "quantity", "unit", "delivery_province_code", "needed_by"],
+    DemandInput, required=["title", "quantity", "unit", "needed_by"],
     fields={"group": {"type": "string", "enum": [g.value for g in ProductGroup], "nullable": True},
             "subgroup": {"type": "string", "nullable": True,
                          "description": "sub-group code, e.g. tea; implies its group"},
-            "min_stars": {"type": "integer", "enum": [3, 4, 5], "nullable": True},
+            "min_stars": {"type": "integer", "enum": [3, 4, 5], "nullable": True,
+                          "description": "left out: the stars the title says ('loại 4 sao'), if any"},
             "required_marks": {"type": "array", "items": {"type": "string", "enum": [
                 m.value for m in QualityMark]}},
-            "delivery_province_code": PROVINCE,
+            "delivery_province_code": {**PROVINCE, "description": "code, or a province name, old "
+                                       "or new; left out: the province the title names after "
+                                       "'giao' ('giao Hà Nội'), else 422"},
             "quantity": QUANTITY,
             "price_unit": {"type": "string", "description": "the unit max_price_vnd is per "
                            "(default: unit); must convert to unit, e.g. kg for a demand in tấn"},

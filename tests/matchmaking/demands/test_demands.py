@@ -267,6 +267,20 @@ async def test_a_target_1000_times_off_the_catalogue_is_questioned(db: str) -> N
     assert kept.max_price_vnd == 400_000 and kept.price_unit == "tấn"
 
 
+def test_the_delivery_province_said_in_the_title_is_taken_when_the_field_is_left_empty() -> None:
+    sentence = {**GOOD, "title": "can 1,5 tan che xanh loai 4 sao giao ha noi",
+                "delivery_province_code": ""}
+    assert demands.validate_demand(sentence, today=TODAY).delivery_province_code == 1
+    chosen = {**sentence, "delivery_province_code": "79"}
+    assert demands.validate_demand(chosen, today=TODAY).delivery_province_code == 79
+    with pytest.raises(ValidationFailed) as refused:
+        demands.validate_demand({**sentence, "delivery_province_code": "Atlantis"}, today=TODAY)
+    assert "delivery_province_code" in refused.value.errors
+    with pytest.raises(ValidationFailed) as unsaid:
+        demands.validate_demand({**GOOD, "delivery_province_code": ""}, today=TODAY)
+    assert "delivery_province_code" in unsaid.value.errors
+
+
 def test_stars_said_in_the_title_are_the_minimum_when_the_field_is_left_empty() -> None:
     sentence = {**GOOD, "title": "can 1,5 tan che xanh loai 4 sao giao ha noi", "min_stars": ""}
     assert demands.validate_demand(sentence, today=TODAY).min_stars == 4
