@@ -70,6 +70,22 @@ async def test_mailbox_never_shows_a_reset_link(
     assert token not in page.text
 
 
+async def test_mailbox_offers_the_sign_up_link_to_follow(
+    db: str, settings: Settings, search: SearchClient
+) -> None:
+    app = _app(settings, search, env="development", dev_mailbox=True)
+    admin = await make_account("admin")
+    async with _client(app) as visitor, _client(app) as browser:
+        await post_form(visitor, "/register", {
+            "role": "buyer", "display_name": "Siêu thị <Quê>", "email": "quehuong@sieuthi.vn",
+            "password": "Que-Huong-Sieu-Thi", "language": "vi"})
+        await log_in(browser, admin.email)
+        page = await browser.get("/dev/mailbox")
+    link = re.search(r'<a href="(http://[^"]+/register/confirm/[^"]+)"', page.text)
+    assert link is not None, page.text
+    assert "Siêu thị &lt;Quê&gt;" in page.text and "<Quê>" not in page.text
+
+
 async def test_forty_parallel_guesses_verify_at_most_five(client: httpx.AsyncClient) -> None:
     account = await make_account()
     guesses = [f"sai-mat-khau-{n}" for n in range(40)]
