@@ -20,6 +20,7 @@ from matchmaking.accounts.signup import (
 from matchmaking.accounts.throttle import ThrottlePolicy
 from matchmaking.clock import local_time, now_utc
 from matchmaking.errors import LoginFailed, LoginLocked, ValidationFailed
+from matchmaking.models import Account
 from matchmaking.permissions import require_account
 from web.auth import (
     clear_session_cookie,
@@ -34,10 +35,14 @@ from web.render import render
 from web.views.home import safe_next
 
 
-def _login_response(request: Request, raw_session: str, language: str, target: str) -> Response:
+async def _signed_in(request: Request, account: Account, target: str) -> Response:
+    """A new session for `account` (ending the browser's old one), and on to `target`."""
+    if request.state.session_token:
+        await auth.end_session(request.state.session_token)
+    raw = await auth.start_session(account, now=now_utc(), client_address=client_address(request))
     response = RedirectResponse(safe_next(target), status_code=303)
-    set_session_cookie(response, request, raw_session)
-    set_language_cookie(response, request, language)
+    set_session_cookie(response, request, raw)
+    set_language_cookie(response, request, account.language)
     return response
 
 
@@ -77,10 +82,7 @@ async def confirm_sign_up(request: Request) -> Response:
         return render(request, "accounts/confirm.html",
                       {"form": keep_typed(values, exc.errors),
                        "email": pending.email if pending else None}, status_code=422)
-    if request.state.session_token:
-        await auth.end_session(request.state.session_token)
-    raw = await auth.start_session(account, now=now_utc(), client_address=client_address(request))
-    return _login_response(request, raw, account.language, "/")
+    return await _signed_in(request, account, "/")
 
 
 def _policy(request: Request) -> ThrottlePolicy:
@@ -110,11 +112,7 @@ async def login(request: Request) -> Response:
         return render(request, "accounts/login.html",
                       {"form": keep_typed(values, {"password": message}), "next": target},
                       status_code=422)
-    old = request.state.session_token
-    if old:
-        await auth.end_session(old)
-    raw = await auth.start_session(account, now=now_utc(), client_address=client_address(request))
-    return _login_response(request, raw, account.language, target)
+    return await _signed_in(request, account, target)
 
 
 async def logout(request: Request) -> Response:
