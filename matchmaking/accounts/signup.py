@@ -26,19 +26,24 @@ from matchmaking.models import Account, SignUp
 
 SIGN_UP_LIFETIME = timedelta(days=2)
 SELF_SERVICE_ROLES = (Role.PRODUCER, Role.BUYER)
+MAX_PHONE_LENGTH = 20  # the column
 # A fair's registration desk sends many sign-ups from one Wi-Fi address.
 SIGN_UPS_PER_ADDRESS = 60
 
 
 def sign_up_problems(
-    *, email: str, password: str, role: str, display_name: str, language: str
+    *, email: str, password: str, role: str, display_name: str, language: str,
+    phone: str | None = None,
 ) -> dict[str, str]:
     """What the visitor must correct on the form (field -> message); never whether the
     address is taken."""
     if role not in {r.value for r in SELF_SERVICE_ROLES}:
         role = ""
-    return account_problems(email=normalise_email(email), password=password, role=role,
-                            display_name=display_name, language=language)
+    errors = account_problems(email=normalise_email(email), password=password, role=role,
+                              display_name=display_name, language=language)
+    if phone and len(phone.strip()) > MAX_PHONE_LENGTH:
+        errors["phone"] = _("Use at most %(n)d characters.") % {"n": MAX_PHONE_LENGTH}
+    return errors
 
 
 async def start_sign_up(
@@ -47,8 +52,8 @@ async def start_sign_up(
 ) -> None:
     """Email a link that finishes the account, or tell the owner of a taken address.
 
-    Call with details `sign_up_problems` found nothing wrong with. Side effects: a pending
-    sign-up and an email, each at most 3 an hour to one address.
+    Call with details `sign_up_problems` found nothing wrong with (they are stored as given).
+    Side effects: a pending sign-up and an email, each at most 3 an hour to one address.
     """
     email = normalise_email(email)
     password_hash = await hash_password_off_loop(password)
@@ -64,8 +69,8 @@ async def start_sign_up(
     async with in_transaction():
         await SignUp.create(
             email=email, password_hash=password_hash, role=Role(role),
-            display_name=display_name.strip()[:120], language=Language(language),
-            phone=(phone or "").strip()[:20] or None, token_hash=digest(raw),
+            display_name=display_name.strip(), language=Language(language),
+            phone=(phone or "").strip() or None, token_hash=digest(raw),
             expires_at=now + SIGN_UP_LIFETIME,
         )
         await mail.queue(

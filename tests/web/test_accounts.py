@@ -97,9 +97,11 @@ async def test_register_errors_keep_what_was_typed(client: httpx.AsyncClient) ->
 
 async def test_register_refuses_overlong_details_with_field_messages(client: httpx.AsyncClient) -> None:
     response = await post_form(client, "/register", {
-        **SUOI_GIANG, "display_name": "HTX " * 40, "email": "a" * 250 + "@htx.vn"})
+        **SUOI_GIANG, "display_name": "HTX " * 40, "email": "a" * 250 + "@htx.vn",
+        "phone": "0912 345 678 / 0987 654 321"})
     assert response.status_code == 422
     assert "Nhập địa chỉ email hợp lệ." in response.text and "Tối đa 120 ký tự." in response.text
+    assert "Tối đa 20 ký tự." in response.text and 'value="0912 345 678 / 0987 654 321"' in response.text
     assert await EmailMessage.all().count() == 0
 
 

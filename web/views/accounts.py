@@ -51,15 +51,14 @@ async def register(request: Request) -> Response:
         return render(request, "accounts/register.html", {"form": FormState({"role": "producer"})})
     values = await read_form(request)
     details = {name: values.get(name, "") for name in ("email", "password", "role",
-                                                       "display_name")}
+                                                       "display_name", "phone")}
     details["language"] = values.get("language") or "vi"
     if errors := sign_up_problems(**details):
         return render(request, "accounts/register.html", {"form": keep_typed(values, errors)},
                       status_code=422)
     settings: Settings = request.app.state.settings
     # After the response, so that it takes as long whether the address is taken or not.
-    task = BackgroundTask(start_sign_up, **details, phone=values.get("phone") or None,
-                          now=now_utc(), public_url=settings.public_url,
+    task = BackgroundTask(start_sign_up, **details, now=now_utc(), public_url=settings.public_url,
                           client_address=client_address(request))
     response = render(request, "accounts/register_sent.html",
                       {"email": normalise_email(details["email"])})
