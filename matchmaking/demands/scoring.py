@@ -33,7 +33,7 @@ job stores both the codes (in `Match.components["reasons"]`) and their Vietnames
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -128,9 +128,7 @@ def excluded(demand: DemandFacts, product: ProductFacts) -> bool:
 def misses(demand: DemandFacts, product: ProductFacts) -> tuple[Reason, ...]:
     """The buyer's hard rules the product fails: stars certified on the needed-by date, marks."""
     found: list[Reason] = []
-    if demand.min_stars is not None and not (
-            product.stars is not None and product.stars >= demand.min_stars
-            and counts_as_certified(product.stars, product.certificate_expiry, demand.needed_by)):
+    if not _holds_stars(demand, product):
         found.append(Reason("stars_below", {"stars": demand.min_stars}))
     found += [Reason("mark_missing", {"mark": m}) for m in demand.required_marks
               if m not in product.quality_marks]
@@ -285,13 +283,17 @@ def _round4(value: float) -> float:
     return rounded
 
 
+def _holds_stars(demand: DemandFacts, product: ProductFacts) -> bool:
+    """Whether the product has the demand's minimum stars, certified on the needed-by date."""
+    return demand.min_stars is None or (
+        product.stars is not None and product.stars >= demand.min_stars
+        and counts_as_certified(product.stars, product.certificate_expiry, demand.needed_by))
+
+
 def _meets_rules(demand: DemandFacts, product: ProductFacts) -> bool:
     """Whether `misses` finds nothing (without wording what it finds)."""
-    if demand.min_stars is not None and not (
-            product.stars is not None and product.stars >= demand.min_stars
-            and counts_as_certified(product.stars, product.certificate_expiry, demand.needed_by)):
-        return False
-    return all(mark in product.quality_marks for mark in demand.required_marks)
+    return _holds_stars(demand, product) and all(
+        mark in product.quality_marks for mark in demand.required_marks)
 
 
 def weighed(demand: DemandFacts, product: ProductFacts,
@@ -336,8 +338,3 @@ def best(demand: DemandFacts, candidates: Iterable[tuple[ProductFacts, float]], 
     found.sort(key=lambda item: (-item[0], item[1].id))
     return [Scored(product.id, product.producer_id, score, dict(zip(_NAMES, values, strict=True)),
                    explain(demand, product)) for score, product, values in found[:limit]]
-
-
-def rank(scored: Sequence[Scored], limit: int) -> list[Scored]:
-    """The best `limit`, best first; ties go to the lower product id, so ranks are stable."""
-    return sorted(scored, key=lambda s: (-s.score, s.product_id))[:limit]

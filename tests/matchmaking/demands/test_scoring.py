@@ -13,8 +13,8 @@ from matchmaking.demands.scoring import (
     WEIGHTS,
     DemandFacts,
     ProductFacts,
+    best,
     misses,
-    rank,
     score_product,
     unit_factor,
 )
@@ -175,9 +175,7 @@ def test_reasons_render_in_english_from_the_same_codes() -> None:
     assert render_reasons([Reason("mark_missing", {"mark": "organic"})], "en") == ["no Organic"]
 
 
-def test_rank_breaks_ties_by_product_id() -> None:
-    a = score_product(DEMAND, replace(TEA, id=3), 0.9)
-    b = score_product(DEMAND, replace(TEA, id=2), 0.9)
-    c = score_product(DEMAND, replace(TEA, id=1, stars=5), 0.9)
-    assert a and b and c
-    assert [s.product_id for s in rank([a, b, c], 2)] == [1, 2]
+def test_best_breaks_ties_by_product_id() -> None:
+    candidates = [(replace(TEA, id=3), 0.9), (replace(TEA, id=2), 0.9),
+                  (replace(TEA, id=1, stars=5), 0.9)]
+    assert [s.product_id for s in best(DEMAND, candidates, 2)] == [1, 2]
